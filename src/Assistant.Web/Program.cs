@@ -1,0 +1,41 @@
+using Assistant.Core;
+using Assistant.Core.Answering;
+using Assistant.Knowledge;
+using Assistant.Llama;
+using Assistant.Tools.Classifiers;
+using Assistant.Tools.Processes;
+using Assistant.Web;
+using Assistant.Web.Components;
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    ContentRootPath = AssistantPaths.FindContentRoot(),
+    // The UI's static files are copied beside the program at build time (see Assistant.Web.csproj).
+    WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+});
+
+builder.Services
+    .AddKnowledge(builder.Configuration)
+    .AddLlama(builder.Configuration)
+    .AddFaultClassifiers(builder.Configuration)
+    .AddProcessOptimizer(builder.Configuration)
+    .AddAnswering(builder.Configuration);
+
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddProblemDetails();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseStaticFiles();
+app.UseAntiforgery();
+
+app.MapBlazorScript();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+
+app.Run();
+
+/// <summary>The web host's entry point, public so WebApplicationFactory can start it in tests.</summary>
+public partial class Program;
