@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Assistant.Web.Tests;
+
+/// <summary>
+/// The real web host over the sample plant in knowledge/, with its index and database in a temporary folder
+/// so tests never touch a developer's data/ folder.
+/// </summary>
+public class PlantAppFactory : WebApplicationFactory<Program>
+{
+    public string DataDirectory { get; } = Directory.CreateTempSubdirectory("assistant-web-tests-").FullName;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Knowledge:IndexPath", Path.Combine(DataDirectory, "knowledge.db"));
+        builder.UseSetting("Assistant:DatabasePath", Path.Combine(DataDirectory, "assistant.db"));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // SQLite may still hold the file for a moment on a slow machine; the temp folder is cleaned by the OS.
+        }
+    }
+}
