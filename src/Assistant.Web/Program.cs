@@ -9,6 +9,8 @@ using Assistant.Web;
 using Assistant.Web.Api;
 using Assistant.Web.Chat;
 using Assistant.Web.Components;
+using Assistant.Web.Storage;
+using Microsoft.Extensions.Options;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
@@ -30,6 +32,11 @@ builder.Services.AddSingleton(sp => PlantLayout.Load(AssistantPaths.Resolve(
     builder.Configuration["Assistant:PlantLayoutPath"] ?? "knowledge/plant.json")));
 builder.Services.AddOptions<AskLimits>().Bind(builder.Configuration.GetSection("Assistant:Ask"));
 builder.Services.AddSingleton<AskValidator>();
+builder.Services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection("Assistant"));
+builder.Services.AddSingleton(sp => new AssistantDatabase(AssistantPaths.Resolve(
+    builder.Environment.ContentRootPath, sp.GetRequiredService<IOptions<StorageOptions>>().Value.DatabasePath)));
+builder.Services.AddSingleton<ConversationStore>();
+builder.Services.AddSingleton<AuditLog>();
 builder.Services.AddScoped<ChatSession>();
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
