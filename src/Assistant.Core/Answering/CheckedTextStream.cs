@@ -65,12 +65,24 @@ internal sealed class CheckedTextStream
                 return i + 1;
             }
 
-            if (c is '.' or '!' or '?' && i + 1 < _raw.Length && char.IsWhiteSpace(_raw[i + 1]))
+            if (c is '.' or '!' or '?' && i + 1 < _raw.Length && char.IsWhiteSpace(_raw[i + 1]) && !IsListMarker(i))
             {
                 return i + 1;
             }
         }
 
         return _emitted;
+    }
+
+    // "2. " at the start of a line numbers a step; it does not end a sentence.
+    private bool IsListMarker(int dot)
+    {
+        var start = dot;
+        while (start > 0 && char.IsAsciiDigit(_raw[start - 1]))
+        {
+            start--;
+        }
+
+        return start < dot && (start == 0 || _raw[start - 1] == '\n');
     }
 }
