@@ -10,8 +10,12 @@ namespace Assistant.Core.Answering;
 /// </summary>
 internal sealed class CheckedTextStream
 {
+    private const int LongestHeldBack = 400;
+    private const int SafetyTail = 160;
+
     private readonly StringBuilder _raw = new();
     private int _emitted;
+    private int _sentenceStart;
 
     public CheckedTextStream(IReadOnlyCollection<int> given)
     {
@@ -35,6 +39,13 @@ internal sealed class CheckedTextStream
 
         _raw.Append(delta);
         var end = LastSentenceEnd();
+        if (end == _emitted && _raw.Length - _emitted > LongestHeldBack)
+        {
+            // A run-on sentence: release all but a tail long enough to hold any safety pattern; the whole
+            // answer is checked again at the end.
+            end = LastSpaceBefore(_raw.Length - SafetyTail);
+        }
+
         return end > _emitted ? Release(end) : [];
     }
 
@@ -43,31 +54,53 @@ internal sealed class CheckedTextStream
 
     private IReadOnlyList<string> Release(int end)
     {
+        // Checked from the start of its sentence: a run-on sentence is released in pieces, and a phrase may
+        // straddle them.
         var segment = _raw.ToString(_emitted, end - _emitted);
-        if (SafetyGuard.FindBypass(segment) is { } phrase)
+        if (SafetyGuard.FindBypass(_raw.ToString(_sentenceStart, end - _sentenceStart)) is { } phrase)
         {
             UnsafePhrase = phrase;
             return [];
         }
 
         _emitted = end;
+        if (IsSentenceEnd(end))
+        {
+            _sentenceStart = end;
+        }
+
         var text = CitationChecker.Check(segment, Given).Text;
         return text.Length == 0 ? [] : [text];
     }
 
     private int LastSentenceEnd()
     {
-        for (var i = _raw.Length - 1; i >= _emitted; i--)
+        for (var end = _raw.Length; end > _emitted; end--)
         {
-            var c = _raw[i];
-            if (c == '\n')
+            if (IsSentenceEnd(end))
             {
-                return i + 1;
+                return end;
             }
+        }
 
-            if (c is '.' or '!' or '?' && i + 1 < _raw.Length && char.IsWhiteSpace(_raw[i + 1]) && !IsListMarker(i))
+        return _emitted;
+    }
+
+    /// <summary>True when a sentence (or a line) ends just before <paramref name="end"/>.</summary>
+    private bool IsSentenceEnd(int end)
+    {
+        var c = _raw[end - 1];
+        return c == '\n' ||
+               (c is '.' or '!' or '?' && end < _raw.Length && char.IsWhiteSpace(_raw[end]) && !IsListMarker(end - 1));
+    }
+
+    private int LastSpaceBefore(int limit)
+    {
+        for (var i = limit; i > _emitted; i--)
+        {
+            if (char.IsWhiteSpace(_raw[i - 1]))
             {
-                return i + 1;
+                return i;
             }
         }
 

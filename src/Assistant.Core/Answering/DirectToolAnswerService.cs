@@ -66,10 +66,10 @@ public sealed class DirectToolAnswerService : IAnswerService
         }
         else
         {
-            var (arguments, missing) = ToolIntents.ArgumentsFor(tool, intent.Machine!);
+            var (arguments, missing) = ToolIntents.ArgumentsFor(tool, intent.Machine);
             if (arguments is null)
             {
-                summary = $"{tool.Name} needs '{missing}', which the plant layout does not give for {intent.Machine!.Id}.";
+                summary = $"{tool.Name} needs '{missing}', which the plant layout does not give for {intent.Machine.Id}.";
             }
             else
             {
@@ -78,7 +78,7 @@ public sealed class DirectToolAnswerService : IAnswerService
                 var run = await _tools.RunAsync(started, cancellationToken).ConfigureAwait(false);
                 record = run.Record;
                 yield return new ToolCallCompleted(record);
-                summary = Summarise(record, intent.Machine!);
+                summary = Summarise(record, intent.Machine);
             }
         }
 

@@ -157,7 +157,9 @@ public sealed class ModelAnswerService : IAnswerService
             notes.Add($"The {prompt.DroppedHistoryTurns} oldest message(s) of the conversation were left out to fit the model's context.");
         }
 
-        if (text.UnsafePhrase is { } advised)
+        // Sentence checks ran as the text streamed; the whole answer is checked once more in case a phrase
+        // spanned a release boundary.
+        if ((text.UnsafePhrase ?? SafetyGuard.FindBypass(text.RawText)) is { } advised)
         {
             _logger.LogWarning("Withheld a model answer that advised bypassing a safety device: {Phrase}", advised);
             var (refusal, refusalCitations) = await _safety.RefusalAsync(request.Machine, cancellationToken).ConfigureAwait(false);

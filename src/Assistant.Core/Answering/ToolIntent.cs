@@ -7,9 +7,9 @@ namespace Assistant.Core.Answering;
 
 /// <summary>A question that names a tool outright ("classify machine CNC-2 now", "best setpoints for IM-1").</summary>
 /// <param name="ToolName">The tool the question asks for.</param>
-/// <param name="Machine">The machine it is about.</param>
+/// <param name="Machine">The machine it is about (named in the question, else the request's machine).</param>
 /// <param name="Problem">Why the tool cannot run for this machine (no classifier watches it...), or null.</param>
-public sealed record ToolIntent(string ToolName, PlantMachine? Machine, string? Problem);
+public sealed record ToolIntent(string ToolName, PlantMachine Machine, string? Problem);
 
 /// <summary>
 /// Recognises questions that ask for a tool by name. In retrieval-only mode the tool runs directly; with a model,
@@ -31,10 +31,11 @@ public static partial class ToolIntents
             return null;
         }
 
+        // Without a machine the words are more likely about something else ("classify a defect as scrap").
         var machine = PlantContext.MachineOf(question, requestMachine, plant);
         if (machine is null)
         {
-            return new ToolIntent(tool, null, "Name the machine (for example " + (plant.Machines.FirstOrDefault()?.Id ?? "CNC-2") + ") so the tool knows which one to run on.");
+            return null;
         }
 
         if (tool == ClassifyFault && machine.Classifier is null)
@@ -96,6 +97,6 @@ public static partial class ToolIntents
     [GeneratedRegex(@"\b(?:classify|classification|diagnose|fault\s+class(?:ifier)?|run\s+the\s+classifier|condition\s+check|check\s+(?:the\s+)?condition)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Classify();
 
-    [GeneratedRegex(@"\b(?:optimi[sz]e|optimi[sz]ation|optimal|optimum|best\s+(?:set\s?-?points?|settings|parameters)|recommended\s+set\s?-?points?)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(?:optimi[sz]e|optimi[sz]ation|(?:best|optimal|optimum|recommended)\s+(?:set\s?-?points?|settings|process\s+parameters))\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Optimize();
 }

@@ -85,6 +85,41 @@ public sealed class StreamingAndAdapterTests
     }
 
     [Fact]
+    public async Task A_run_on_answer_without_sentence_ends_still_streams_and_is_still_checked_as_a_whole()
+    {
+        var words = Enumerable.Range(1, 150).Select(i => $"word{i} ").ToList();
+        var harness = new Harness();
+        harness.Chat.Turn((messages, _) =>
+            words.Append($"[{Harness.NumberOf(messages, SamplePassages.SpindleFault)}]").Select(w => (AIContent)new TextContent(w)).ToList());
+        var yieldedAtFirstDelta = -1;
+        var updates = new List<AnswerUpdate>();
+        await foreach (var update in harness.Service().StreamAsync(new AskRequest("CNC-2 spindle E-217", Role: UserRole.Engineer)))
+        {
+            if (update is AnswerTextDelta && yieldedAtFirstDelta < 0)
+            {
+                yieldedAtFirstDelta = harness.Chat.UpdatesYielded;
+            }
+
+            updates.Add(update);
+        }
+
+        Assert.InRange(yieldedAtFirstDelta, 1, 150);
+        Assert.Equal(Harness.Streamed(updates).Trim(), Harness.Final(updates).Text);
+
+        // Wherever a bypass phrase falls against the release boundaries of a run-on answer, it never reaches the answer.
+        for (var at = 30; at < 90; at++)
+        {
+            var position = at;
+            var unsafeHarness = new Harness();
+            unsafeHarness.Chat.Turn((messages, _) =>
+                words.Take(position).Append("then bypass the door interlock ").Concat(words.Skip(position)).Append("[1]").Select(w => (AIContent)new TextContent(w)).ToList());
+            var unsafeUpdates = await unsafeHarness.StreamAsync(new AskRequest("CNC-2 spindle E-217", Role: UserRole.Engineer));
+            Assert.Contains("can't help with bypassing", Harness.Final(unsafeUpdates).Text);
+            Assert.DoesNotContain(unsafeUpdates.OfType<AnswerTextDelta>(), d => d.Text.Contains("door interlock"));
+        }
+    }
+
+    [Fact]
     public async Task Cancelling_stops_the_model_mid_answer()
     {
         var harness = new Harness();
