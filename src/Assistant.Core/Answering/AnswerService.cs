@@ -11,13 +11,11 @@ namespace Assistant.Core.Answering;
 public sealed class AnswerService : IAnswerService
 {
     private readonly IServiceProvider _services;
-    private readonly DirectToolAnswerService _retrievalOnly;
     private readonly ILanguageModelHost? _host;
 
-    public AnswerService(IServiceProvider services, DirectToolAnswerService retrievalOnly, ILanguageModelHost? host = null)
+    public AnswerService(IServiceProvider services, ILanguageModelHost? host = null)
     {
         _services = services;
-        _retrievalOnly = retrievalOnly;
         _host = host;
     }
 
@@ -26,8 +24,11 @@ public sealed class AnswerService : IAnswerService
 
     public async IAsyncEnumerable<AnswerUpdate> StreamAsync(AskRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        // Resolved only when a model is there: ModelAnswerService needs the host, which a model-less setup may lack.
-        IAnswerService chosen = _host?.ChatClient is null ? _retrievalOnly : _services.GetRequiredService<ModelAnswerService>();
+        // Resolved per mode: ModelAnswerService needs the host, which a model-less setup lacks, and the
+        // retrieval-only side needs what AddKnowledge registers.
+        IAnswerService chosen = _host?.ChatClient is null
+            ? _services.GetRequiredService<DirectToolAnswerService>()
+            : _services.GetRequiredService<ModelAnswerService>();
         await foreach (var update in chosen.StreamAsync(request, cancellationToken).ConfigureAwait(false))
         {
             yield return update;

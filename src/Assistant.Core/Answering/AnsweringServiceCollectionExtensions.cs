@@ -26,10 +26,8 @@ public static class AnsweringServiceCollectionExtensions
             return services;
         }
 
-        var retrievalOnly = services.LastOrDefault(d => d.ServiceType == typeof(IAnswerService) && !d.IsKeyedService)
-            ?? throw new InvalidOperationException(
-                "AddAnswering wraps the retrieval-only answerer registered as IAnswerService by AddKnowledge; call AddKnowledge before AddAnswering.");
-        var lifetime = retrievalOnly.Lifetime;
+        var retrievalOnly = services.LastOrDefault(d => d.ServiceType == typeof(IAnswerService) && !d.IsKeyedService);
+        var lifetime = retrievalOnly?.Lifetime ?? ServiceLifetime.Singleton;
 
         services.AddOptions<AssistantOptions>()
             .Bind(configuration.GetSection(AssistantOptions.SectionName))
@@ -56,18 +54,27 @@ public static class AnsweringServiceCollectionExtensions
         services.TryAddSingleton(sp => new PromptLibrary(Resolve(sp, sp.GetRequiredService<IOptions<AssistantOptions>>().Value.PromptsPath)));
 
         // The retrieval-only answerer moves under a key; its concrete type stays resolvable for whoever needs it.
-        services.Remove(retrievalOnly);
-        if (retrievalOnly.ImplementationType is { } type)
+        if (retrievalOnly is null)
         {
+            // The host still starts (model answers work); a retrieval-only answer says what is missing.
+            services.Add(new ServiceDescriptor(typeof(IAnswerService), RetrievalOnlyKey, (_, _) => throw new InvalidOperationException(
+                "No retrieval-only answerer is registered: AddAnswering wraps the IAnswerService that AddKnowledge registers; call AddKnowledge before AddAnswering."),
+                lifetime));
+        }
+        else if (retrievalOnly.ImplementationType is { } type)
+        {
+            services.Remove(retrievalOnly);
             services.TryAdd(new ServiceDescriptor(type, type, lifetime));
             services.Add(new ServiceDescriptor(typeof(IAnswerService), RetrievalOnlyKey, (sp, _) => sp.GetRequiredService(type), lifetime));
         }
         else if (retrievalOnly.ImplementationFactory is { } factory)
         {
+            services.Remove(retrievalOnly);
             services.Add(new ServiceDescriptor(typeof(IAnswerService), RetrievalOnlyKey, (sp, _) => factory(sp), lifetime));
         }
         else
         {
+            services.Remove(retrievalOnly);
             services.Add(new ServiceDescriptor(typeof(IAnswerService), RetrievalOnlyKey, retrievalOnly.ImplementationInstance!));
         }
 
@@ -78,7 +85,8 @@ public static class AnsweringServiceCollectionExtensions
             sp.GetRequiredService<IOptions<AssistantOptions>>().Value), lifetime));
         services.Add(new ServiceDescriptor(typeof(DirectToolAnswerService), sp => ActivatorUtilities.CreateInstance<DirectToolAnswerService>(
             sp, sp.GetRequiredKeyedService<IAnswerService>(RetrievalOnlyKey)), lifetime));
-        services.Add(new ServiceDescriptor(typeof(ModelAnswerService), typeof(ModelAnswerService), lifetime));
+        // A factory, so a host without a language model (no ILanguageModelHost) still passes ValidateOnBuild.
+        services.Add(new ServiceDescriptor(typeof(ModelAnswerService), sp => ActivatorUtilities.CreateInstance<ModelAnswerService>(sp), lifetime));
         services.Add(new ServiceDescriptor(typeof(AnswerService), typeof(AnswerService), lifetime));
         services.Add(new ServiceDescriptor(typeof(IAnswerService), sp => sp.GetRequiredService<AnswerService>(), lifetime));
         return services;

@@ -165,9 +165,16 @@ public sealed class CompositionTests
     }
 
     [Fact]
-    public void Answering_without_the_retrieval_only_answerer_is_a_clear_composition_error()
+    public async Task Without_the_retrieval_only_answerer_the_host_still_builds_and_a_retrieval_only_answer_says_what_is_missing()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddAnswering(new ConfigurationBuilder().Build()));
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IHostEnvironment>(new ContentRoot());
+        services.AddSingleton<IKnowledgeIndex>(new InMemoryKnowledgeIndex_TestDouble(SamplePassages.All));
+        services.AddAnswering(new ConfigurationBuilder().Build());
+        using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => provider.GetRequiredService<IAnswerService>().AskAsync(new AskRequest("CNC-2 spindle")));
         Assert.Contains("call AddKnowledge before AddAnswering", error.Message);
     }
 
