@@ -34,7 +34,7 @@ public sealed class DirectToolAnswerService : IAnswerService
         ArgumentNullException.ThrowIfNull(request);
         if (!string.IsNullOrWhiteSpace(request.Question) && SafetyGuard.FindBypass(request.Question) is { } asked)
         {
-            var (refusal, citations) = await _safety.RefusalAsync(request.Machine, cancellationToken).ConfigureAwait(false);
+            var (refusal, citations) = await _safety.RefusalAsync(request, cancellationToken).ConfigureAwait(false);
             yield return new AnswerTextDelta(refusal);
             yield return new AnswerCompleted(new Answer(
                 Guid.NewGuid().ToString("n"), request.Question, refusal, citations, AnswerModes.RetrievalOnly, [],

@@ -66,7 +66,7 @@ public sealed class ModelAnswerService : IAnswerService
         if (SafetyGuard.FindBypass(request.Question) is { } asked)
         {
             _logger.LogWarning("Refused a question asking to bypass a safety device: {Phrase}", asked);
-            var (refusal, refusalCitations) = await _safety.RefusalAsync(request.Machine, cancellationToken).ConfigureAwait(false);
+            var (refusal, refusalCitations) = await _safety.RefusalAsync(request, cancellationToken).ConfigureAwait(false);
             notes.Add($"Refused: the question asks how to bypass a safety device (\"{asked}\").");
             yield return new AnswerTextDelta(refusal);
             yield return Completed(answerId, request, refusal, refusalCitations, [], notes);
@@ -162,7 +162,7 @@ public sealed class ModelAnswerService : IAnswerService
         if ((text.UnsafePhrase ?? SafetyGuard.FindBypass(text.RawText)) is { } advised)
         {
             _logger.LogWarning("Withheld a model answer that advised bypassing a safety device: {Phrase}", advised);
-            var (refusal, refusalCitations) = await _safety.RefusalAsync(request.Machine, cancellationToken).ConfigureAwait(false);
+            var (refusal, refusalCitations) = await _safety.RefusalAsync(request, cancellationToken).ConfigureAwait(false);
             notes.Add($"The model's answer advised bypassing a safety device (\"{advised}\"); it was withheld and replaced by this refusal.");
             yield return Completed(answerId, request, refusal, refusalCitations, toolCalls, notes);
             yield break;
@@ -203,7 +203,7 @@ public sealed class ModelAnswerService : IAnswerService
         // Technicians' steps need the manual's own lock-out/tag-out and PPE words; the section goes in last,
         // so it is the first to leave when the context is tight.
         if (request.Role == UserRole.Technician &&
-            await _safety.FindAsync(request.Machine, cancellationToken).ConfigureAwait(false) is { } procedure &&
+            await _safety.FindAsync(request, cancellationToken).ConfigureAwait(false) is { } procedure &&
             passages.All(p => p.Id != procedure.Id))
         {
             passages.Add(procedure);

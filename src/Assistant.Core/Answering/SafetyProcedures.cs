@@ -22,22 +22,29 @@ public sealed class SafetyProcedures
         _options = options;
     }
 
-    public async Task<Passage?> FindAsync(string? machineOrLine, CancellationToken cancellationToken)
+    /// <summary>
+    /// The lock-out/tag-out section for the request's machine or line, else the machine the question names;
+    /// null when neither is known, since another machine's procedure would mislead.
+    /// </summary>
+    public async Task<Passage?> FindAsync(AskRequest request, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(_options.SafetyQuery))
+        var target = string.IsNullOrWhiteSpace(request.Machine)
+            ? PlantContext.MachineOf(request.Question, null, _plant)?.Id
+            : request.Machine;
+        if (string.IsNullOrWhiteSpace(_options.SafetyQuery) || target is null)
         {
             return null;
         }
 
-        var filter = (PlantContext.FilterFor(machineOrLine, _plant) ?? new SearchFilter()) with { Kind = DocumentKind.Manual };
+        var filter = PlantContext.FilterFor(target, _plant)! with { Kind = DocumentKind.Manual };
         var found = await _index.SearchAsync(new SearchQuery(_options.SafetyQuery, 1, filter), cancellationToken).ConfigureAwait(false);
         return found.Count > 0 ? found[0].Passage : null;
     }
 
     /// <summary>The refusal for a request to bypass a safety device, citing the lock-out/tag-out section when there is one.</summary>
-    public async Task<(string Text, IReadOnlyList<Citation> Citations)> RefusalAsync(string? machineOrLine, CancellationToken cancellationToken)
+    public async Task<(string Text, IReadOnlyList<Citation> Citations)> RefusalAsync(AskRequest request, CancellationToken cancellationToken)
     {
-        var passage = await FindAsync(machineOrLine, cancellationToken).ConfigureAwait(false);
+        var passage = await FindAsync(request, cancellationToken).ConfigureAwait(false);
         var procedure = passage is null ? " in the machine's manual" : $" in the machine's manual [1] ({passage.Section}, {passage.Source})";
         var text = _prompts.Render(PromptLibrary.Refusal, new Dictionary<string, string>(StringComparer.Ordinal)
         {

@@ -158,4 +158,16 @@ public sealed class StreamingAndAdapterTests
         Assert.StartsWith("Lock-out/tag-out", documents[2]);
         Assert.Contains("The user is at machine CNC-2: cnc-machining-centre", harness.Chat.Calls[0].Messages.Single(m => m.Role == ChatRole.User).Text);
     }
+
+    [Fact]
+    public async Task Without_a_known_machine_no_lockout_section_of_some_other_machine_is_added()
+    {
+        var harness = new Harness([SamplePassages.SpindleFault, SamplePassages.Lockout]);
+        harness.Chat.Text("Replace the filter [1].");
+
+        await harness.StreamAsync(new AskRequest("E-217 spindle overtemperature", TopK: 1));
+
+        Assert.Single(harness.Index.Queries);
+        Assert.Single(Harness.Documents(harness.Chat.Calls[0].Messages));
+    }
 }
