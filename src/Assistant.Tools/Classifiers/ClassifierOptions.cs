@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Assistant.Tools.Classifiers;
 
 /// <summary>The <c>Classifiers</c> section of appsettings.json.</summary>
@@ -8,7 +6,6 @@ public sealed class ClassifierOptions
     public const string Section = "Classifiers";
 
     /// <summary>Folder with <c>&lt;name&gt;.onnx</c> + <c>&lt;name&gt;.json</c> pairs (relative to the content root).</summary>
-    [Required]
     public string Path { get; set; } = "models/classifiers";
 
     /// <summary>Latest readings per machine: a CSV or JSONL snapshot (relative to the content root).</summary>
@@ -18,6 +15,5 @@ public sealed class ClassifierOptions
     public string PlantLayoutPath { get; set; } = "knowledge/plant.json";
 
     /// <summary>ORT threads per classifier session; 1 keeps single-row latency lowest.</summary>
-    [Range(0, 64)]
     public int IntraOpThreads { get; set; } = 1;
 }
