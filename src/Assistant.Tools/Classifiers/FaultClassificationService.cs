@@ -48,9 +48,11 @@ public sealed class FaultClassificationService(FaultClassifierRegistry registry,
             if (latest is not null)
             {
                 var given = readings.Select(r => r.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+                readAtSource = given.Count == 0
+                    ? $"latest readings ({Path.GetFileName(latest.Source)})"
+                    : $"latest readings ({Path.GetFileName(latest.Source)}) with given values for {string.Join(", ", given)}";
                 readings = latest.Readings.Where(r => !given.Contains(r.Name)).Concat(readings).ToArray();
                 readAt = latest.ReadAt;
-                readAtSource = readings.Count == latest.Readings.Count ? $"latest readings ({Path.GetFileName(latest.Source)})" : $"latest readings ({Path.GetFileName(latest.Source)}) with given values";
             }
 
             machine = found.Id;
