@@ -141,7 +141,7 @@ public sealed class ProcessOptimizer(
             model.Fits,
             new SolverSummary(seed, solution.StartsCompleted, solution.Evaluations, solution.Elapsed.TotalMilliseconds, solution.TimeLimitReached, Math.Max(0, solution.MaxViolation)),
             notes);
-        _logger.LogInformation(
+        _logger.LogDebug(
             "Optimised {Process} for {Objective}: {AtCurrent} -> {AtOptimum} {Unit} in {Evaluations} evaluations, {Elapsed} ms",
             d.Name, objective.Name, objectiveAtCurrent, objectiveAtOptimum, unit, solution.Evaluations, solution.Elapsed.TotalMilliseconds);
         return result;
