@@ -14,16 +14,17 @@ public sealed class OptimizeCommand : ICliCommand
 
     public string Usage => """
         PROCESS [--objective NAME] [--fix VAR=VALUE,...] [--bounds VAR=MIN:MAX,...] [--limit KPI<=MAX,KPI>=MIN,...]
-                [--seed N] [--time-limit SECONDS] [--json]
+                [--within-data] [--seed N] [--time-limit SECONDS] [--json]
           PROCESS       a model in models/processes (run without it to list them)
           --bounds      tighter limits; leave a side empty to keep the safe limit (e.g. temperature=:95)
           --limit       extra KPI limits for this run (e.g. cycle_time<=30)
+          --within-data keep a data-driven model's optimum inside its logged runs
           --json        print the result as the tool returns it
         """;
 
     public async Task<int> RunAsync(CliContext context, IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var line = new CommandLine(args, ["json"]);
+        var line = new CommandLine(args, ["json", "within-data"]);
         var optimizer = context.Services.GetRequiredService<ProcessOptimizer>();
         if (line.Positional.Count == 0)
         {
@@ -37,6 +38,7 @@ public sealed class OptimizeCommand : ICliCommand
             ParseFixed(line.Get("fix")),
             ParseBounds(line.Get("bounds")),
             ParseLimits(line.Get("limit")),
+            line.Has("within-data"),
             line.Has("seed") ? line.GetInt("seed", 0) : null,
             line.Has("time-limit") ? TimeSpan.FromSeconds(line.GetDouble("time-limit", 10)) : null);
 
@@ -71,7 +73,7 @@ public sealed class OptimizeCommand : ICliCommand
         o.WriteLine($"{"setpoint",-20} {"unit",-8} {"current",10} {"optimal",10} {"bounds",-17} {"status",-26} {"d objective / d x",18}");
         foreach (var s in r.Setpoints)
         {
-            o.WriteLine(string.Create(inv, $"{s.Variable,-20} {s.Unit,-8} {s.Current,10:0.###} {s.Optimal,10:0.###} {$"{s.Lower:0.##}–{s.Upper:0.##}",-17} {s.Status,-26} {s.Sensitivity,18:0.####}"));
+            o.WriteLine(string.Create(inv, $"{s.Variable,-20} {s.Unit,-8} {s.Current,10:0.###} {s.Optimal,10:0.###} {$"{s.Lower:0.##}–{s.Upper:0.##}",-17} {s.Status,-26} {Math.Round(s.Sensitivity, 4) + 0.0,18:0.####}"));
         }
 
         o.WriteLine();

@@ -61,12 +61,12 @@ public sealed class OptimizeProcessFunction : AIFunction
             throw Invalid($"the arguments are not plain JSON values ({ex.Message}).");
         }
 
-        var known = new HashSet<string>(["process", "objective", "fixed", "bounds", "limits"], StringComparer.Ordinal);
+        var known = new HashSet<string>(["process", "objective", "fixed", "bounds", "limits", "within_data"], StringComparer.Ordinal);
         foreach (var property in json.EnumerateObject())
         {
             if (!known.Contains(property.Name))
             {
-                throw Invalid($"unknown argument '{property.Name}'; the tool takes process, objective, fixed, bounds and limits.");
+                throw Invalid($"unknown argument '{property.Name}'; the tool takes process, objective, fixed, bounds, limits and within_data.");
             }
         }
 
@@ -103,7 +103,14 @@ public sealed class OptimizeProcessFunction : AIFunction
             })
             .ToList();
 
-        return new ProcessOptimizationRequest(process, objective, fixedValues, bounds, limits);
+        var withinData = json.TryGetProperty("within_data", out var within) && within.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False or JsonValueKind.Null => false,
+            _ => throw Invalid("'within_data' must be true or false."),
+        };
+
+        return new ProcessOptimizationRequest(process, objective, fixedValues, bounds, limits, withinData);
     }
 
     private static IEnumerable<JsonElement> Items(JsonElement json, string name)
@@ -226,6 +233,11 @@ public sealed class OptimizeProcessFunction : AIFunction
                         ["required"] = new JsonArray("kpi"),
                         ["additionalProperties"] = false,
                     },
+                },
+                ["within_data"] = new JsonObject
+                {
+                    ["type"] = "boolean",
+                    ["description"] = "Data-driven processes only: keep the optimum inside the logged production runs, so nothing is extrapolated.",
                 },
             },
             ["required"] = new JsonArray("process"),

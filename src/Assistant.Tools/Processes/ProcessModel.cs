@@ -28,6 +28,12 @@ public abstract class ProcessModel(ProcessDefinition definition, string sourcePa
     /// <summary>Standard error of each KPI's prediction at these setpoints, where the model knows it.</summary>
     public virtual double? PredictionStandardError(int kpi, ReadOnlySpan<double> setpoints) => null;
 
+    /// <summary>Smallest and largest value of each variable in the model's data; null for first-principles models.</summary>
+    public virtual IReadOnlyList<(double Min, double Max)>? DataRange => null;
+
+    /// <summary>Leverage of these setpoints over the largest leverage among the runs: above 1 is hidden extrapolation.</summary>
+    public virtual double? RelativeLeverage(ReadOnlySpan<double> setpoints) => null;
+
     public double[] Evaluate(ReadOnlySpan<double> setpoints)
     {
         var kpis = new double[Definition.Kpis.Count];

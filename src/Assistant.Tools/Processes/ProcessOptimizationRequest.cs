@@ -9,6 +9,7 @@ public sealed record VariableBounds(double? Min = null, double? Max = null);
 /// <param name="Fixed">Variables held at a value (inside safe limits).</param>
 /// <param name="Bounds">Tighter limits than the safe ones; looser ones are refused.</param>
 /// <param name="Limits">Extra KPI limits for this request, on top of the model's own constraints.</param>
+/// <param name="WithinData">For data-driven models: keep the optimum inside the runs' range and cloud, so nothing is extrapolated.</param>
 /// <param name="Seed">Seed of the random starting points; null takes the configured one.</param>
 /// <param name="TimeLimit">Wall-clock budget; null takes the configured one.</param>
 public sealed record ProcessOptimizationRequest(
@@ -17,6 +18,7 @@ public sealed record ProcessOptimizationRequest(
     IReadOnlyDictionary<string, double>? Fixed = null,
     IReadOnlyDictionary<string, VariableBounds>? Bounds = null,
     IReadOnlyList<KpiLimit>? Limits = null,
+    bool WithinData = false,
     int? Seed = null,
     TimeSpan? TimeLimit = null);
 

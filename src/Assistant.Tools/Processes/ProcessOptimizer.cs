@@ -33,12 +33,24 @@ public sealed class ProcessOptimizer(
         var objective = ResolveObjective(d, request.Objective);
         var (lower, upper, fixedMask, requestedLower, requestedUpper) = ResolveBounds(d, request);
         var limits = ResolveLimits(d, request.Limits);
+        var notes = new List<string>();
+        var withinData = request.WithinData && model.DataRange is not null;
+        if (withinData)
+        {
+            ConfineToData(model, lower, upper, fixedMask);
+            notes.Add("Kept inside the logged runs (within_data): every setpoint within the runs' range and the combination within their cloud.");
+        }
+        else if (request.WithinData)
+        {
+            notes.Add("within_data has no effect on a first-principles model: it has no runs to stay near.");
+        }
 
         var variables = d.Variables;
         var free = Enumerable.Range(0, variables.Count).Where(i => !fixedMask[i]).ToArray();
         var sign = objective.Sense == ObjectiveSense.Maximize ? -1.0 : 1.0;
         var objectiveTerms = ObjectiveTerms(d, objective);
-        var constraintCount = limits.Sum(l => (l.Limit.Min is null ? 0 : 1) + (l.Limit.Max is null ? 0 : 1));
+        var limitCount = limits.Sum(l => (l.Limit.Min is null ? 0 : 1) + (l.Limit.Max is null ? 0 : 1));
+        var constraintCount = limitCount + (withinData ? 1 : 0);
 
         // Every model call fills a full setpoint vector: fixed values stay, free ones come from the solver.
         var problem = new BoundedProblem(
@@ -61,6 +73,11 @@ public sealed class ProcessOptimizer(
 
                 model.Evaluate(setpoints, kpis);
                 WriteConstraints(limits, kpis, g);
+                if (withinData)
+                {
+                    g[limitCount] = model.RelativeLeverage(setpoints)!.Value - 1;
+                }
+
                 return sign * ObjectiveValue(objectiveTerms, objective.Offset, kpis);
             });
 
@@ -85,7 +102,6 @@ public sealed class ProcessOptimizer(
         var kpiAtCurrent = model.Evaluate(current);
         var objectiveAtCurrent = ObjectiveValue(objectiveTerms, objective.Offset, kpiAtCurrent);
         var objectiveAtOptimum = ObjectiveValue(objectiveTerms, objective.Offset, kpiAtOptimum);
-        var notes = new List<string>();
 
         var setpoints = new List<SetpointOutcome>();
         for (var i = 0; i < variables.Count; i++)
@@ -237,6 +253,37 @@ public sealed class ProcessOptimizer(
         }
 
         return (lower, upper, isFixed, requestedLower, requestedUpper);
+    }
+
+    private static void ConfineToData(ProcessModel model, double[] lower, double[] upper, bool[] fixedMask)
+    {
+        var range = model.DataRange!;
+        for (var i = 0; i < lower.Length; i++)
+        {
+            var v = model.Definition.Variables[i];
+            var (min, max) = range[i];
+            if (fixedMask[i])
+            {
+                if (lower[i] < min || lower[i] > max)
+                {
+                    throw new ProcessOptimizationException(ProcessOptimizationError.InvalidRequest,
+                        $"{v.Name} is fixed at {Format(lower[i])} {v.Unit}, outside the runs' {Format(min)}–{Format(max)} {v.Unit}, yet within_data asks to stay inside them; drop one of the two.");
+                }
+
+                continue;
+            }
+
+            var newLower = Math.Max(lower[i], min);
+            var newUpper = Math.Min(upper[i], max);
+            if (newLower > newUpper)
+            {
+                throw new ProcessOptimizationException(ProcessOptimizationError.Infeasible,
+                    $"The requested bounds for {v.Name} ({Format(lower[i])}–{Format(upper[i])} {v.Unit}) do not overlap the runs' {Format(min)}–{Format(max)} {v.Unit}, yet within_data asks to stay inside them.");
+            }
+
+            lower[i] = newLower;
+            upper[i] = newUpper;
+        }
     }
 
     private static List<(KpiLimit Limit, int Kpi, string Source)> ResolveLimits(ProcessDefinition d, IReadOnlyList<KpiLimit>? requested)

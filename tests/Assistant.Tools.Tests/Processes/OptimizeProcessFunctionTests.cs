@@ -24,6 +24,7 @@ public sealed class OptimizeProcessFunctionTests
         Assert.False(fixedItem.GetProperty("additionalProperties").GetBoolean());
         Assert.Contains("temperature", fixedItem.GetProperty("properties").GetProperty("variable").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
         Assert.Contains("cooling_time 8–35 s", _tool.Description);
+        Assert.Equal("boolean", schema.GetProperty("properties").GetProperty("within_data").GetProperty("type").GetString());
     }
 
     [Fact]

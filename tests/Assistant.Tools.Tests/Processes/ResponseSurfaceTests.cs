@@ -88,6 +88,19 @@ public sealed class ResponseSurfaceTests : IDisposable
         Assert.Contains(result.Notes, n => n.StartsWith("Extrapolation", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Within_data_keeps_the_optimum_inside_the_runs_at_a_price_the_result_shows()
+    {
+        var optimizer = ProcessTestData.Optimizer();
+        var free = optimizer.Optimize(new ProcessOptimizationRequest("injection-moulding-cover", "cost"));
+        var confined = optimizer.Optimize(new ProcessOptimizationRequest("injection-moulding-cover", "cost", WithinData: true));
+
+        // The history's cheapest-looking setpoints lie beyond the runs (shorter cooling than ever logged).
+        Assert.True(free.DataSupport!.Extrapolated);
+        Assert.False(confined.DataSupport!.Extrapolated, string.Join("; ", confined.DataSupport.Reasons));
+        Assert.True(confined.Objective.AtOptimum >= free.Objective.AtOptimum - 1e-6, "staying inside the data cannot beat the unconfined optimum");
+    }
+
     private ResponseSurfaceModel WriteAndLoad(int runs, double noise, int seed)
     {
         var random = new Random(seed);

@@ -42,7 +42,9 @@ public sealed class ResponseSurfaceModel : ProcessModel
     public override IReadOnlyList<FitStatistics> Fits => Fit.Statistics;
 
     /// <summary>Smallest and largest value of each variable in the runs, in variable order.</summary>
-    public IReadOnlyList<(double Min, double Max)> DataRange => _dataMin.Zip(_dataMax).ToArray();
+    public override IReadOnlyList<(double Min, double Max)> DataRange => _dataMin.Zip(_dataMax).ToArray();
+
+    public override double? RelativeLeverage(ReadOnlySpan<double> setpoints) => Fit.Leverage(setpoints) / _maxRunLeverage;
 
     public override void Evaluate(ReadOnlySpan<double> setpoints, Span<double> kpis)
     {
