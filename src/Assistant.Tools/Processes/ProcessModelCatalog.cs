@@ -78,6 +78,11 @@ public sealed class ProcessModelCatalog
 
         foreach (var path in Directory.EnumerateFiles(folder, "*.json").Order(StringComparer.Ordinal))
         {
+            if (path.EndsWith(FitReport.Suffix, StringComparison.OrdinalIgnoreCase))
+            {
+                continue; // a fit report that belongs to a model file, not a model
+            }
+
             try
             {
                 models.Add(LoadModel(path));

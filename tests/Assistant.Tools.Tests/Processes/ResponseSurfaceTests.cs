@@ -29,6 +29,9 @@ public sealed class ResponseSurfaceTests : IDisposable
             // With 120 runs spread over the coded cube, each coefficient's standard error is about noise / 4.
             Assert.True(Math.Abs(fit.Coefficients[0][i] - KnownCoefficients[i]) < 0.05,
                 $"{fit.Basis.TermNames[i]}: fitted {fit.Coefficients[0][i]:F4}, known {KnownCoefficients[i]}");
+            // The reported standard errors must be honest: the known value within four of them.
+            Assert.True(Math.Abs(fit.Coefficients[0][i] - KnownCoefficients[i]) < 4 * fit.StandardErrors[0][i],
+                $"{fit.Basis.TermNames[i]}: off by {Math.Abs(fit.Coefficients[0][i] - KnownCoefficients[i]):F4}, standard error {fit.StandardErrors[0][i]:F4}");
         }
 
         var stats = fit.Statistics[0];
@@ -67,6 +70,27 @@ public sealed class ResponseSurfaceTests : IDisposable
         Assert.Equal(model.Fits, result.Fits);
         Assert.NotNull(result.DataSupport);
         Assert.All(result.Kpis, k => Assert.True(k.StandardError > 0));
+    }
+
+    [Fact]
+    public void Committed_fit_report_matches_a_fresh_fit_of_the_committed_runs()
+    {
+        var model = (ResponseSurfaceModel)ProcessTestData.Catalog.Get("injection-moulding-cover");
+        var stored = FitReport.Read(FitReport.PathFor(model.SourcePath));
+        var fresh = FitReport.Create(model);
+        const string fix = "run 'assistant fit-process --write' and commit the report with the runs";
+
+        Assert.True(stored is not null, $"no fit report next to {model.SourcePath}: {fix}");
+        Assert.True(stored.RunsSha256 == fresh.RunsSha256, $"the runs changed since the report was written: {fix}");
+        Assert.Equal(fresh.Runs, stored.Runs);
+        foreach (var (s, f) in stored.Kpis.Zip(fresh.Kpis))
+        {
+            Assert.Equal(f.Kpi, s.Kpi);
+            Assert.Equal(f.RSquared, s.RSquared, 4);
+            Assert.Equal(f.ResidualStdDev, s.ResidualStdDev, 4);
+            Assert.Equal(f.Terms.Select(t => t.Term), s.Terms.Select(t => t.Term));
+            Assert.All(f.Terms.Zip(s.Terms), p => Assert.Equal(p.First.Coefficient, p.Second.Coefficient, 4));
+        }
     }
 
     [Fact]

@@ -26,6 +26,9 @@ public sealed class ResponseSurfaceFit
     {
         Basis = basis;
         Coefficients = coefficients;
+        StandardErrors = statistics
+            .Select(s => Enumerable.Range(0, basis.TermCount).Select(i => s.ResidualStdDev * Math.Sqrt(inverseNormal[i, i])).ToArray())
+            .ToList();
         Statistics = statistics;
         _inverseNormal = inverseNormal;
         RunLeverages = runLeverages;
@@ -35,6 +38,9 @@ public sealed class ResponseSurfaceFit
 
     /// <summary>Per KPI, the coefficient of each term of <see cref="QuadraticBasis.TermNames"/> (coded units).</summary>
     public IReadOnlyList<double[]> Coefficients { get; }
+
+    /// <summary>Per KPI, the standard error of each coefficient: residual spread × √((XᵀX)⁻¹)ᵢᵢ.</summary>
+    public IReadOnlyList<double[]> StandardErrors { get; }
 
     public IReadOnlyList<FitStatistics> Statistics { get; }
 

@@ -207,7 +207,7 @@ public sealed class AugmentedLagrangianSolver
 
                 var moved = MaxDifference(next, u);
                 u = next;
-                if (violation <= settings.FeasibilityTolerance && moved < 1e-7)
+                if (violation <= settings.FeasibilityTolerance && moved < 1e-5)
                 {
                     break;
                 }
