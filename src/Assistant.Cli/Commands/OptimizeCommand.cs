@@ -89,7 +89,7 @@ public sealed class OptimizeCommand : ICliCommand
             foreach (var c in r.Constraints)
             {
                 var limit = string.Create(inv, $"{(c.Min is { } min ? $"{min:0.###} ≤ " : "")}{c.Kpi}{(c.Max is { } max ? $" ≤ {max:0.###}" : "")} {c.Unit}");
-                o.WriteLine(string.Create(inv, $"limit ({c.Source}) {limit}: at optimum {c.AtOptimum:0.###}{(c.Active ? " (active)" : "")}, today {c.AtCurrent:0.###}{(c.MetAtCurrent ? "" : " (broken today)")}"));
+                o.WriteLine(string.Create(inv, $"limit ({c.Source}) {limit}: at optimum {c.AtOptimum:0.###}{(c.Active ? " (active)" : "")}{(c.ShadowPrice is { } price ? $", relaxing it by 1 {c.Unit} gains {price:0.###} {r.Objective.Unit}" : "")}, today {c.AtCurrent:0.###}{(c.MetAtCurrent ? "" : " (broken today)")}"));
             }
         }
 

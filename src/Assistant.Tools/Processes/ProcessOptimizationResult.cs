@@ -47,6 +47,7 @@ public sealed record KpiOutcome(string Kpi, string Description, string Unit, dou
 
 /// <param name="Source"><c>model</c> (a limit from the model file) or <c>request</c>.</param>
 /// <param name="Active">True when the optimum sits on this limit: relaxing it would improve the objective.</param>
+/// <param name="ShadowPrice">For an active limit: objective gained per KPI unit the limit is relaxed (e.g. EUR/batch per % by-product).</param>
 public sealed record ConstraintOutcome(
     string Kpi,
     string Description,
@@ -57,7 +58,8 @@ public sealed record ConstraintOutcome(
     double AtCurrent,
     double AtOptimum,
     bool Active,
-    bool MetAtCurrent);
+    bool MetAtCurrent,
+    double? ShadowPrice);
 
 /// <summary>How far a data-driven model's prediction is from the runs it was fitted on.</summary>
 /// <param name="Extrapolated">True when the point is outside the runs' range or their cloud: treat the prediction as a guess and trial it.</param>

@@ -103,6 +103,7 @@ public sealed class ProcessOptimizer(
         var objectiveAtCurrent = ObjectiveValue(objectiveTerms, objective.Offset, kpiAtCurrent);
         var objectiveAtOptimum = ObjectiveValue(objectiveTerms, objective.Offset, kpiAtOptimum);
 
+        var jacobian = KpiJacobian(model, optimum);
         var setpoints = new List<SetpointOutcome>();
         for (var i = 0; i < variables.Count; i++)
         {
@@ -110,7 +111,7 @@ public sealed class ProcessOptimizer(
             setpoints.Add(new SetpointOutcome(
                 v.Name, v.Description, v.Unit, v.Current, optimum[i], lower[i], upper[i], v.SafeMin, v.SafeMax,
                 Status(i, optimum[i], lower, upper, fixedMask, requestedLower, requestedUpper, v),
-                Sensitivity(model, optimum, i, objectiveTerms, objective.Offset)));
+                objectiveTerms.Sum(t => t.Weight * jacobian[t.Kpi][i])));
         }
 
         var kpis = d.Kpis.Select((k, i) => new KpiOutcome(
@@ -126,12 +127,14 @@ public sealed class ProcessOptimizer(
                 || (limit.Min is { } min && Math.Abs(atOptimum - min) <= 1e-3 * scale);
             var met = (limit.Max is null || atCurrent <= limit.Max) && (limit.Min is null || atCurrent >= limit.Min);
             var k = d.Kpis[kpi];
-            constraints.Add(new ConstraintOutcome(k.Name, limit.Description ?? k.Description, source, limit.Min, limit.Max, k.Unit, atCurrent, atOptimum, active, met));
+            constraints.Add(new ConstraintOutcome(k.Name, limit.Description ?? k.Description, source, limit.Min, limit.Max, k.Unit, atCurrent, atOptimum, active, met, null));
             if (!met)
             {
                 notes.Add($"Today's setpoints break the limit {Describe(limit, k)}: the model predicts {Format(atCurrent)} {k.Unit}.");
             }
         }
+
+        constraints = WithShadowPrices(constraints, limits, setpoints, jacobian, variables, sign);
 
         var support = model.DescribeDataSupport(optimum);
         if (support is { Extrapolated: true })
@@ -366,20 +369,93 @@ public sealed class ProcessOptimizer(
     private static string ObjectiveUnit(ProcessDefinition d, ProcessObjective o) =>
         o.Unit ?? (o.Kpi is not null ? d.Kpis[d.KpiIndex(o.Kpi)].Unit : "");
 
-    private static double Sensitivity(ProcessModel model, double[] optimum, int i, (int Kpi, double Weight)[] terms, double offset)
+    /// <summary>∂KPI_k/∂x_i at the optimum, per variable unit: [k][i].</summary>
+    private static double[][] KpiJacobian(ProcessModel model, double[] optimum)
     {
         // Central difference over 0.1 % of the safe range, one-sided at a safe limit: the model is never asked
         // about setpoints the plant forbids.
-        var v = model.Definition.Variables[i];
-        var h = 1e-3 * (v.SafeMax - v.SafeMin);
-        var up = Math.Min(optimum[i] + h, v.SafeMax);
-        var down = Math.Max(optimum[i] - h, v.SafeMin);
+        var d = model.Definition;
+        var jacobian = d.Kpis.Select(_ => new double[d.Variables.Count]).ToArray();
         var probe = (double[])optimum.Clone();
-        probe[i] = up;
-        var fUp = ObjectiveValue(terms, offset, model.Evaluate(probe));
-        probe[i] = down;
-        var fDown = ObjectiveValue(terms, offset, model.Evaluate(probe));
-        return (fUp - fDown) / (up - down);
+        for (var i = 0; i < d.Variables.Count; i++)
+        {
+            var v = d.Variables[i];
+            var h = 1e-3 * (v.SafeMax - v.SafeMin);
+            var up = Math.Min(optimum[i] + h, v.SafeMax);
+            var down = Math.Max(optimum[i] - h, v.SafeMin);
+            probe[i] = up;
+            var kUp = model.Evaluate(probe);
+            probe[i] = down;
+            var kDown = model.Evaluate(probe);
+            probe[i] = optimum[i];
+            for (var k = 0; k < jacobian.Length; k++)
+            {
+                jacobian[k][i] = (kUp[k] - kDown[k]) / (up - down);
+            }
+        }
+
+        return jacobian;
+    }
+
+    /// <summary>
+    /// What relaxing each active limit by one KPI unit would gain, from the optimality (KKT) conditions on the
+    /// variables that are free to move: ∇objective = Σ μ_j ∇limit_j, solved for μ by least squares with each
+    /// variable's gradient taken per safe range, so no unit dominates. Null where the conditions do not pin it
+    /// down (more active limits than free variables).
+    /// </summary>
+    private static List<ConstraintOutcome> WithShadowPrices(
+        List<ConstraintOutcome> constraints,
+        List<(KpiLimit Limit, int Kpi, string Source)> limits,
+        List<SetpointOutcome> setpoints,
+        double[][] jacobian,
+        IReadOnlyList<ProcessVariable> variables,
+        double sign)
+    {
+        var active = constraints.Select((c, j) => (c, j)).Where(x => x.c.Active).ToList();
+        var free = setpoints.Select((s, i) => (s, i)).Where(x => x.s.Status == "free").Select(x => x.i).ToList();
+        if (active.Count == 0 || free.Count < active.Count)
+        {
+            return constraints;
+        }
+
+        // Improvement direction of the objective and of each limit's "room", per fraction of the safe range.
+        var a = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(free.Count, active.Count);
+        var b = MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(free.Count);
+        for (var r = 0; r < free.Count; r++)
+        {
+            var i = free[r];
+            var range = variables[i].SafeMax - variables[i].SafeMin;
+            b[r] = -sign * setpoints[i].Sensitivity * range;
+            for (var c = 0; c < active.Count; c++)
+            {
+                var (outcome, j) = active[c];
+                var onMax = outcome.Max is { } max && Math.Abs(outcome.AtOptimum - max) <= Math.Abs(outcome.AtOptimum - (outcome.Min ?? double.NegativeInfinity));
+                // A max limit binds as KPI − max ≤ 0, a min limit as min − KPI ≤ 0.
+                a[r, c] = (onMax ? 1 : -1) * jacobian[limits[j].Kpi][i] * range;
+            }
+        }
+
+        double[] mu;
+        try
+        {
+            // Minimising sign·objective: ∇(sign·f) + Σ μ ∇g = 0, i.e. A μ = −∇(sign·f) = b.
+            mu = a.QR().Solve(b).ToArray();
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            return constraints;
+        }
+
+        var result = new List<ConstraintOutcome>(constraints);
+        for (var c = 0; c < active.Count; c++)
+        {
+            if (double.IsFinite(mu[c]))
+            {
+                result[active[c].j] = active[c].c with { ShadowPrice = Math.Max(0, mu[c]) };
+            }
+        }
+
+        return result;
     }
 
     private static string Status(int i, double x, double[] lower, double[] upper, bool[] isFixed, bool[] requestedLower, bool[] requestedUpper, ProcessVariable v)

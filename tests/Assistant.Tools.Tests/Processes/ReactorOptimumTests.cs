@@ -76,6 +76,22 @@ public sealed class ReactorOptimumTests(ITestOutputHelper output)
         Assert.Null(result.DataSupport);
     }
 
+    [Fact]
+    public void Shadow_price_of_the_byproduct_limit_predicts_the_gain_from_relaxing_it()
+    {
+        var optimizer = ProcessTestData.Optimizer();
+        var tight = optimizer.Optimize(new ProcessOptimizationRequest(Process, "margin", Limits: [new KpiLimit("byproduct_fraction", Max: 4.0)]));
+        var relaxed = optimizer.Optimize(new ProcessOptimizationRequest(Process, "margin", Limits: [new KpiLimit("byproduct_fraction", Max: 4.1)]));
+
+        var limit = tight.Constraints.Single(c => c.Source == "request");
+        Assert.True(limit.Active);
+        var predicted = 0.1 * limit.ShadowPrice!.Value;
+        var actual = relaxed.Objective.AtOptimum - tight.Objective.AtOptimum;
+        output.WriteLine($"shadow price {limit.ShadowPrice:F3} EUR/batch per %: predicted gain {predicted:F3}, re-solved gain {actual:F3}");
+        Assert.True(actual > 0);
+        Assert.InRange(predicted, 0.85 * actual, 1.15 * actual);
+    }
+
     private static (double Value, double T, double Ratio, double Hours) GridSearch(
         BatchReactorModel model, int kpi, int byproduct, double maxByproduct,
         (double From, double To, double Step) temperature, (double From, double To, double Step) ratio, (double From, double To, double Step) hours)
