@@ -55,7 +55,7 @@ public sealed class OptimizeCommand : ICliCommand
 
         if (line.Has("json"))
         {
-            context.Out.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+            context.Out.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions(OptimizeProcessFunction.ResultJson) { WriteIndented = true }));
             return 0;
         }
 

@@ -16,7 +16,8 @@ public sealed class OptimizeProcessFunction : AIFunction
 {
     public const string ToolName = "optimize_process";
 
-    private static readonly JsonSerializerOptions ResultJson = new(JsonSerializerDefaults.Web)
+    /// <summary>How results are written for the model and the UI: camelCase names, enums as lower-case words.</summary>
+    public static JsonSerializerOptions ResultJson { get; } = new(JsonSerializerDefaults.Web)
     {
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };

@@ -47,12 +47,23 @@ public sealed class ProcessModelCatalog
 
     public bool TryGet(string name, out ProcessModel model) => _models.TryGetValue(name, out model!);
 
-    /// <summary>The named model, or an error listing the processes there are (and any that failed to load).</summary>
+    /// <summary>
+    /// The named model (or the model of the named machine, e.g. <c>BR-1</c>), or an error listing the processes
+    /// there are and any that failed to load.
+    /// </summary>
     public ProcessModel Get(string name)
     {
         if (_models.TryGetValue(name ?? "", out var model))
         {
             return model;
+        }
+
+        var byMachine = _models.Values
+            .Where(m => m.Definition.Machines?.Contains(name ?? "", StringComparer.OrdinalIgnoreCase) == true)
+            .ToList();
+        if (byMachine.Count == 1)
+        {
+            return byMachine[0];
         }
 
         var known = _models.Count > 0 ? string.Join(", ", Names) : "none";

@@ -71,6 +71,34 @@ public sealed class SafeLimitsAndInfeasibilityTests
     }
 
     [Fact]
+    public void A_machine_id_from_the_plant_layout_finds_its_process()
+    {
+        var result = ProcessTestData.Optimizer(starts: 2).Optimize(new ProcessOptimizationRequest("IM-2", "cycle_time"));
+
+        Assert.Equal(Moulding, result.Process);
+    }
+
+    [Fact]
+    public void A_spent_time_budget_returns_todays_setpoints_marked_as_stopped()
+    {
+        var result = ProcessTestData.Optimizer().Optimize(new ProcessOptimizationRequest(Reactor, "margin", TimeLimit: TimeSpan.Zero));
+
+        Assert.True(result.Solver.TimeLimitReached);
+        Assert.Contains(result.Notes, n => n.Contains("time limit", StringComparison.Ordinal));
+        Assert.All(result.Setpoints, s => Assert.Equal(s.Current, s.Optimal, 9));
+    }
+
+    [Fact]
+    public async Task A_cancelled_request_stops()
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            ProcessTestData.Optimizer().OptimizeAsync(new ProcessOptimizationRequest(Reactor), cancelled.Token));
+    }
+
+    [Fact]
     public void Unknown_variable_and_objective_are_named_with_the_valid_ones()
     {
         var variable = Assert.Throws<ProcessOptimizationException>(() => ProcessTestData.Optimizer().Optimize(new ProcessOptimizationRequest(

@@ -122,7 +122,8 @@ public sealed class AugmentedLagrangianSolver
         public double Evaluate(ReadOnlySpan<double> u, Span<double> g)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (settings.TimeLimit is { } limit && _clock.Elapsed > limit)
+            // The first point (today's setpoints, clamped) is always evaluated, so even a spent budget has an answer.
+            if (settings.TimeLimit is { } limit && Evaluations > 0 && _clock.Elapsed > limit)
             {
                 throw new TimeLimitReachedException();
             }
