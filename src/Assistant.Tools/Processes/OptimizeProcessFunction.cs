@@ -19,7 +19,9 @@ public sealed class OptimizeProcessFunction : AIFunction
     /// <summary>How results are written for the model and the UI: camelCase names, enums as lower-case words.</summary>
     public static JsonSerializerOptions ResultJson { get; } = new(JsonSerializerDefaults.Web)
     {
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        // Units such as °C and µm read as themselves: the result goes to a language model and an HTML-encoding UI.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase), new SignificantDigitsConverter() },
     };
 
     private readonly ProcessOptimizer _optimizer;
@@ -267,5 +269,25 @@ public sealed class OptimizeProcessFunction : AIFunction
         }
 
         return text.ToString();
+    }
+
+    /// <summary>
+    /// Writes doubles with 6 significant digits: far beyond what a setpoint can be dialled to, and a third of the
+    /// tokens of round-trip precision in the language model's context.
+    /// </summary>
+    private sealed class SignificantDigitsConverter : System.Text.Json.Serialization.JsonConverter<double>
+    {
+        public override double Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.GetDouble();
+
+        public override void Write(Utf8JsonWriter writer, double value, JsonSerializerOptions options)
+        {
+            if (!double.IsFinite(value))
+            {
+                writer.WriteNullValue();
+                return;
+            }
+
+            writer.WriteNumberValue(double.Parse(value.ToString("G6", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture));
+        }
     }
 }
