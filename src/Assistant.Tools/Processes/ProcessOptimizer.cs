@@ -85,7 +85,7 @@ public sealed class ProcessOptimizer(
         var start = free.Select(i => Math.Clamp(current[i], lower[i], upper[i])).ToArray();
         var seed = request.Seed ?? options.Value.Seed;
         var timeLimit = request.TimeLimit ?? TimeSpan.FromSeconds(options.Value.TimeLimitSeconds);
-        var solution = _solver.Solve(problem, start, new SolverSettings(seed, Math.Max(1, options.Value.Starts), timeLimit), cancellationToken);
+        var solution = _solver.Solve(problem, start, new SolverSettings(seed, Math.Max(1, options.Value.Starts), timeLimit, MaxParallelism: options.Value.MaxParallelism), cancellationToken);
 
         var optimum = (double[])lower.Clone();
         for (var j = 0; j < free.Length; j++)

@@ -14,6 +14,9 @@ public sealed class ProcessOptimizerOptions
     /// <summary>Local solves per request.</summary>
     public int Starts { get; set; } = 6;
 
+    /// <summary>Starts solved in parallel; 0 uses every core. The answer is the same either way.</summary>
+    public int MaxParallelism { get; set; }
+
     /// <summary>Wall-clock budget of one request; the best point found by then is returned, marked as such.</summary>
     public double TimeLimitSeconds { get; set; } = 10;
 }

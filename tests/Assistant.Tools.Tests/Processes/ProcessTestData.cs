@@ -10,8 +10,8 @@ internal static class ProcessTestData
 
     public static ProcessModelCatalog Catalog { get; } = ProcessModelCatalog.LoadFolder(ModelsFolder);
 
-    public static ProcessOptimizer Optimizer(int starts = 6, double timeLimitSeconds = 60) =>
-        new(Catalog, Options.Create(new ProcessOptimizerOptions { Starts = starts, TimeLimitSeconds = timeLimitSeconds }));
+    public static ProcessOptimizer Optimizer(int starts = 6, double timeLimitSeconds = 60, int maxParallelism = 0) =>
+        new(Catalog, Options.Create(new ProcessOptimizerOptions { Starts = starts, TimeLimitSeconds = timeLimitSeconds, MaxParallelism = maxParallelism }));
 
     private static string FindModelsFolder()
     {

@@ -19,41 +19,47 @@ public sealed class AugmentedLagrangianSolver
     public SolverResult Solve(BoundedProblem problem, double[] initial, SolverSettings settings, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.Starts, 1);
-        var run = new Run(problem, settings, cancellationToken);
+        var clock = Stopwatch.StartNew();
+        var first = new Run(problem, settings, clock, cancellationToken) { EvaluatesFirstPointRegardless = true };
         var n = problem.Dimension;
         var random = new Random(settings.Seed);
-        var starts = new List<double[]> { run.ToUnit(initial), Enumerable.Repeat(0.5, n).ToArray() };
+        var starts = new List<double[]> { first.ToUnit(initial), Enumerable.Repeat(0.5, n).ToArray() };
         while (starts.Count < settings.Starts)
         {
             starts.Add(Enumerable.Range(0, n).Select(_ => random.NextDouble()).ToArray());
         }
 
+        starts = starts.Take(settings.Starts).ToList();
+        var runs = new List<Run> { first };
+        var timeLimitReached = false;
         var completed = 0;
-        double[] bestMultipliers = new double[problem.ConstraintCount];
         try
         {
-            run.ScaleObjective(starts.Take(settings.Starts).ToList());
-            foreach (var start in starts.Take(settings.Starts))
-            {
-                var (_, multipliers) = run.AugmentedLagrangian(start);
-                completed++;
-                if (run.LastStartImprovedBest)
-                {
-                    bestMultipliers = multipliers;
-                }
-            }
+            var scale = first.ScaleObjective(starts);
+
+            // Starts are independent: each has its own state and its own deterministic sequence of evaluations,
+            // and the winner is chosen by value then by start order, so running them side by side changes
+            // nothing but the wall time.
+            var local = starts.Select(_ => new Run(problem, settings, clock, cancellationToken) { ObjectiveScale = scale }).ToArray();
+            runs.AddRange(local);
+            RunAll(starts.Count, settings.MaxParallelism, i => local[i].AugmentedLagrangian(starts[i]));
+            completed = local.Count(r => r.Completed);
+            timeLimitReached = local.Any(r => r.TimeLimitReached);
 
             // No start found a feasible point: before calling the problem infeasible, minimise the violation
             // itself, and if that reaches feasibility, optimise once more from there.
-            if (run.BestFeasible is null)
+            if (!timeLimitReached && runs.All(r => r.BestFeasible is null))
             {
-                foreach (var start in starts.Take(Math.Min(3, settings.Starts)))
+                foreach (var start in starts.Take(3))
                 {
-                    var phaseOne = run.MinimiseViolation(start);
-                    if (run.BestFeasible is not null)
+                    var phaseOne = new Run(problem, settings, clock, cancellationToken) { ObjectiveScale = scale };
+                    runs.Add(phaseOne);
+                    var point = phaseOne.MinimiseViolation(start);
+                    if (phaseOne.BestFeasible is not null)
                     {
-                        var (_, multipliers) = run.AugmentedLagrangian(phaseOne);
-                        bestMultipliers = multipliers;
+                        var polish = new Run(problem, settings, clock, cancellationToken) { ObjectiveScale = scale };
+                        runs.Add(polish);
+                        polish.AugmentedLagrangian(point);
                         break;
                     }
                 }
@@ -61,22 +67,39 @@ public sealed class AugmentedLagrangianSolver
         }
         catch (TimeLimitReachedException)
         {
-            run.TimeLimitReached = true;
+            timeLimitReached = true;
         }
 
-        var best = run.BestFeasible ?? run.LeastViolating
-            ?? throw new InvalidOperationException("The time limit ran out before the solver evaluated a single point.");
+        var feasible = runs.Select(r => r.BestFeasible).OfType<Point>().ToList();
+        var best = feasible.Count > 0
+            ? feasible.MinBy(p => p.Objective)!
+            : runs.Select(r => r.LeastViolating).OfType<Point>().MinBy(p => p.Violation)
+              ?? throw new InvalidOperationException("The solver stopped before it evaluated a single point.");
         return new SolverResult(
-            run.ToNatural(best.U),
+            first.ToNatural(best.U),
             best.Objective,
             best.Constraints,
-            bestMultipliers,
-            run.BestFeasible is not null,
+            feasible.Count > 0,
             best.Violation,
-            run.Evaluations,
+            runs.Sum(r => r.Evaluations),
             completed,
-            run.TimeLimitReached,
-            run.Elapsed);
+            timeLimitReached || runs.Any(r => r.TimeLimitReached),
+            clock.Elapsed);
+    }
+
+    private static void RunAll(int count, int maxParallelism, Action<int> body)
+    {
+        try
+        {
+            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = maxParallelism > 0 ? maxParallelism : -1 }, body);
+        }
+        catch (AggregateException ex)
+        {
+            // Surface the first real failure (a cancellation, a model error) as itself, not wrapped.
+            var inner = ex.Flatten().InnerExceptions;
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(
+                inner.FirstOrDefault(e => e is not OperationCanceledException) ?? inner[0]).Throw();
+        }
     }
 
     private sealed record Point(double[] U, double Objective, double[] Constraints, double Violation);
@@ -84,24 +107,25 @@ public sealed class AugmentedLagrangianSolver
     private sealed class TimeLimitReachedException : Exception;
 
     /// <summary>The state of one solve: the evaluation counter, the clock and the best points seen.</summary>
-    private sealed class Run(BoundedProblem problem, SolverSettings settings, CancellationToken cancellationToken)
+    private sealed class Run(BoundedProblem problem, SolverSettings settings, Stopwatch clock, CancellationToken cancellationToken)
     {
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
         private readonly double[] _x = new double[problem.Dimension];
         private readonly double[] _g = new double[problem.ConstraintCount];
-        private double _objectiveScale = 1;
+
+        public double ObjectiveScale { get; init; } = 1;
+
+        /// <summary>Set on the run that evaluates today's setpoints, so that even a spent budget has an answer.</summary>
+        public bool EvaluatesFirstPointRegardless { get; init; }
 
         public int Evaluations { get; private set; }
 
-        public bool TimeLimitReached { get; set; }
+        public bool TimeLimitReached { get; private set; }
 
-        public TimeSpan Elapsed => _clock.Elapsed;
+        public bool Completed { get; private set; }
 
         public Point? BestFeasible { get; private set; }
 
         public Point? LeastViolating { get; private set; }
-
-        public bool LastStartImprovedBest { get; private set; }
 
         public double[] ToUnit(double[] x) =>
             x.Select((v, i) => Range(i) > 0 ? Math.Clamp((v - problem.Lower[i]) / Range(i), 0, 1) : 0).ToArray();
@@ -122,9 +146,9 @@ public sealed class AugmentedLagrangianSolver
         public double Evaluate(ReadOnlySpan<double> u, Span<double> g)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            // The first point (today's setpoints, clamped) is always evaluated, so even a spent budget has an answer.
-            if (settings.TimeLimit is { } limit && Evaluations > 0 && _clock.Elapsed > limit)
+            if (settings.TimeLimit is { } limit && (Evaluations > 0 || !EvaluatesFirstPointRegardless) && clock.Elapsed > limit)
             {
+                TimeLimitReached = true;
                 throw new TimeLimitReachedException();
             }
 
@@ -151,7 +175,6 @@ public sealed class AugmentedLagrangianSolver
                 if (BestFeasible is null || f < BestFeasible.Objective)
                 {
                     BestFeasible = new Point(u.ToArray(), f, g.ToArray(), violation);
-                    LastStartImprovedBest = true;
                 }
             }
             else if (LeastViolating is null || violation < LeastViolating.Violation)
@@ -162,18 +185,30 @@ public sealed class AugmentedLagrangianSolver
             return f;
         }
 
-        public void ScaleObjective(IReadOnlyList<double[]> starts)
+        public double ScaleObjective(IReadOnlyList<double[]> starts)
         {
             // The augmented Lagrangian balances objective against scaled constraints, so the objective needs a
             // natural size too: its spread over the starting points, or its magnitude when it does not move.
             var values = starts.Select(s => Evaluate(s, _g)).ToArray();
             var spread = values.Max() - values.Min();
-            _objectiveScale = Math.Max(Math.Max(spread, 1e-3 * values.Max(Math.Abs)), 1e-12);
+            return Math.Max(Math.Max(spread, 1e-3 * values.Max(Math.Abs)), 1e-12);
         }
 
-        public (double[] U, double[] Multipliers) AugmentedLagrangian(double[] start)
+        public void AugmentedLagrangian(double[] start)
         {
-            LastStartImprovedBest = false;
+            try
+            {
+                Iterate(start);
+                Completed = true;
+            }
+            catch (TimeLimitReachedException)
+            {
+                // This start's best point so far stands; the caller sees TimeLimitReached.
+            }
+        }
+
+        private void Iterate(double[] start)
+        {
             var m = problem.ConstraintCount;
             var lambda = new double[m];
             var rho = 10.0;
@@ -187,7 +222,7 @@ public sealed class AugmentedLagrangianSolver
                 double Merit(ReadOnlySpan<double> point)
                 {
                     Span<double> gi = stackalloc double[m];
-                    var value = Evaluate(point, gi) / _objectiveScale;
+                    var value = Evaluate(point, gi) / ObjectiveScale;
                     for (var j = 0; j < m; j++)
                     {
                         var shifted = Math.Max(0, lambdaNow[j] + rhoNow * gi[j]);
@@ -221,8 +256,6 @@ public sealed class AugmentedLagrangianSolver
                 previousViolation = violation;
             }
 
-            // Multipliers come out in scaled-objective units per scaled-constraint unit.
-            return (u, lambda);
         }
 
         public double[] MinimiseViolation(double[] start)

@@ -14,16 +14,15 @@ public sealed record BoundedProblem(double[] Lower, double[] Upper, int Constrai
 
 /// <param name="Starts">Local solves from different points: the first from <c>initial</c>, the next from the centre, the rest random.</param>
 /// <param name="FeasibilityTolerance">Largest scaled constraint value still counted as met.</param>
-public sealed record SolverSettings(int Seed = 42, int Starts = 6, TimeSpan? TimeLimit = null, double FeasibilityTolerance = 1e-6);
+/// <param name="MaxParallelism">Starts solved at once; 0 uses every core. The answer does not depend on it.</param>
+public sealed record SolverSettings(int Seed = 42, int Starts = 6, TimeSpan? TimeLimit = null, double FeasibilityTolerance = 1e-6, int MaxParallelism = 0);
 
 /// <param name="X">Best point found: the best feasible one, or when none is feasible the one that violates least.</param>
 /// <param name="Constraints">Scaled constraint values at <see cref="X"/>.</param>
-/// <param name="Multipliers">Lagrange multipliers of the constraints at the end of the best start (0 for inactive ones).</param>
 public sealed record SolverResult(
     double[] X,
     double Objective,
     double[] Constraints,
-    double[] Multipliers,
     bool Feasible,
     double MaxViolation,
     int Evaluations,
