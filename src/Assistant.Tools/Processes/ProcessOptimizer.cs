@@ -489,14 +489,15 @@ public sealed class ProcessOptimizer(
     {
         var broken = limits
             .Where(l => (l.Limit.Max is { } max && kpis[l.Kpi] > max) || (l.Limit.Min is { } min && kpis[l.Kpi] < min))
-            .Select(l => $"{Describe(l.Limit, d.Kpis[l.Kpi])} ({l.Source} limit; best reachable {Format(kpis[l.Kpi])} {d.Kpis[l.Kpi].Unit})")
             .ToList();
+        var wanted = string.Join(" and ", broken.Select(l => $"{Describe(l.Limit, d.Kpis[l.Kpi])} ({l.Source} limit)"));
+        var reached = string.Join(" and ", broken.Select(l => $"{l.Limit.Kpi} is {Format(kpis[l.Kpi])} {d.Kpis[l.Kpi].Unit}"));
         var at = string.Join(", ", d.Variables.Select((v, i) => $"{v.Name} {Format(closest[i])} {v.Unit}"));
         var why = timeLimitReached
             ? $"The solver ran out of its {timeLimit.TotalSeconds:0.#} s time limit before finding setpoints that meet "
             : "No setpoints inside the bounds meet ";
         return new ProcessOptimizationException(ProcessOptimizationError.Infeasible,
-            $"{why}{string.Join(" and ", broken)} for process '{d.Name}'. The closest the model gets is at {at}. Relax the limit, widen the bounds or unfix a variable.");
+            $"{why}{wanted} for process '{d.Name}'. The setpoints that come closest are {at}, where {reached}. Relax a limit, widen the bounds or unfix a variable.");
     }
 
     private static string Describe(KpiLimit limit, ProcessKpi kpi) => (limit.Min, limit.Max) switch

@@ -112,14 +112,14 @@ public sealed class SafeLimitsAndInfeasibilityTests
     }
 
     [Fact]
-    public void An_unreachable_KPI_limit_is_reported_as_infeasible_with_the_best_reachable_value()
+    public void An_unreachable_KPI_limit_is_reported_as_infeasible_with_the_closest_setpoints()
     {
         var error = Assert.Throws<ProcessOptimizationException>(() => ProcessTestData.Optimizer().Optimize(new ProcessOptimizationRequest(
             Reactor, "margin", Limits: [new KpiLimit("yield", Min: 99)])));
 
         Assert.Equal(ProcessOptimizationError.Infeasible, error.Error);
-        Assert.Contains("yield ≥ 99 %", error.Message);
-        Assert.Contains("best reachable", error.Message);
+        Assert.Contains("yield ≥ 99 % (request limit)", error.Message);
+        Assert.Contains("and yield is 9", error.Message); // about 90 %: the most any safe batch makes
     }
 
     [Fact]
@@ -132,8 +132,8 @@ public sealed class SafeLimitsAndInfeasibilityTests
             Bounds: new Dictionary<string, VariableBounds> { ["feed_ratio"] = new(Min: 1.4) })));
 
         Assert.Equal(ProcessOptimizationError.Infeasible, error.Error);
-        Assert.Contains("byproduct_fraction ≤ 5 %", error.Message);
-        Assert.Contains("model limit", error.Message);
+        Assert.Contains("byproduct_fraction ≤ 5 % (model limit)", error.Message);
+        Assert.Contains("temperature 110 °C, batch_time 8 h", error.Message);
     }
 
     [Fact]
