@@ -209,6 +209,16 @@ public sealed class ProcessOptimizer(
                 unsafeParts.Add($"{v.Name} upper bound {Format(max)} {v.Unit} is above its safe maximum {Format(v.SafeMax)} {v.Unit}");
             }
 
+            if (bounds.Min is { } highMin && highMin > v.SafeMax + Tolerance(v))
+            {
+                unsafeParts.Add($"{v.Name} lower bound {Format(highMin)} {v.Unit} is above its safe maximum {Format(v.SafeMax)} {v.Unit}");
+            }
+
+            if (bounds.Max is { } lowMax && lowMax < v.SafeMin - Tolerance(v))
+            {
+                unsafeParts.Add($"{v.Name} upper bound {Format(lowMax)} {v.Unit} is below its safe minimum {Format(v.SafeMin)} {v.Unit}");
+            }
+
             if (bounds is { Min: { } lo, Max: { } hi } && lo > hi)
             {
                 throw new ProcessOptimizationException(ProcessOptimizationError.InvalidRequest,

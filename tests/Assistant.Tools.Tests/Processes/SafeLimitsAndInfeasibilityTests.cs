@@ -19,6 +19,16 @@ public sealed class SafeLimitsAndInfeasibilityTests
     }
 
     [Fact]
+    public void A_lower_bound_above_the_safe_maximum_is_refused_not_clamped()
+    {
+        var error = Assert.Throws<ProcessOptimizationException>(() => ProcessTestData.Optimizer().Optimize(new ProcessOptimizationRequest(
+            Moulding, Bounds: new Dictionary<string, VariableBounds> { ["cooling_time"] = new(Min: 40) })));
+
+        Assert.Equal(ProcessOptimizationError.OutsideSafeLimits, error.Error);
+        Assert.Contains("cooling_time lower bound 40 s is above its safe maximum 35 s", error.Message);
+    }
+
+    [Fact]
     public void A_fixed_value_outside_the_safe_limits_is_refused()
     {
         var error = Assert.Throws<ProcessOptimizationException>(() => ProcessTestData.Optimizer().Optimize(new ProcessOptimizationRequest(
