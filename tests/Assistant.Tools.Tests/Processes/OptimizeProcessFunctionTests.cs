@@ -23,7 +23,7 @@ public sealed class OptimizeProcessFunctionTests
         var fixedItem = schema.GetProperty("properties").GetProperty("fixed").GetProperty("items");
         Assert.False(fixedItem.GetProperty("additionalProperties").GetBoolean());
         Assert.Contains("temperature", fixedItem.GetProperty("properties").GetProperty("variable").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
-        Assert.Contains("cooling_time 8–35 s", _tool.Description);
+        Assert.Contains("cooling_time 12–25 s", _tool.Description);
         Assert.Equal("boolean", schema.GetProperty("properties").GetProperty("within_data").GetProperty("type").GetString());
     }
 
@@ -55,13 +55,13 @@ public sealed class OptimizeProcessFunctionTests
         var arguments = new AIFunctionArguments(new Dictionary<string, object?>
         {
             ["process"] = "injection-moulding-cover",
-            ["bounds"] = JsonDocument.Parse("""[ { "variable": "melt_temperature", "min": 240 } ]""").RootElement,
+            ["bounds"] = JsonDocument.Parse("""[ { "variable": "melt_temperature", "min": 250 } ]""").RootElement,
         });
 
         var error = await Assert.ThrowsAsync<ProcessOptimizationException>(async () => await _tool.InvokeAsync(arguments));
 
         Assert.Equal(ProcessOptimizationError.OutsideSafeLimits, error.Error);
-        Assert.Contains("melt_temperature lower bound 240 °C is below its safe minimum 260 °C", error.Message);
+        Assert.Contains("melt_temperature lower bound 250 °C is below its safe minimum 270 °C", error.Message);
     }
 
     [Theory]
