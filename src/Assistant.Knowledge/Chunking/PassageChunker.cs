@@ -128,7 +128,7 @@ public sealed class PassageChunker(int maxChars = 1500)
 
     // A Markdown pipe table's header is its first row and the --- row under it; an AsciiDoc table's its first row.
     private static string[] TableHeader(string[] lines) =>
-        lines.Length > 2 && lines[1].Trim().TrimStart('|').StartsWith('-') ? lines[..2]
+        lines.Length > 2 && lines[1].TrimStart('|', ' ', ':').StartsWith('-') ? lines[..2]
         : lines.Length > 1 ? lines[..1]
         : [];
 

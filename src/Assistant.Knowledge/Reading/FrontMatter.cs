@@ -39,7 +39,8 @@ public static class FrontMatter
                     continue;
                 }
 
-                throw new InvalidDataException($"{source}: front matter line {i + 1} is not 'key: value'.");
+                throw new InvalidDataException(
+                    $"{source}: front matter opened with '---' on line 1 is never closed (line {i + 1} is not 'key: value'); end it with a '---' line.");
             }
 
             var key = line[..colon].Trim();
