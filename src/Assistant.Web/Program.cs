@@ -1,11 +1,16 @@
 using Assistant.Core;
 using Assistant.Core.Answering;
+using Assistant.Core.Plant;
 using Assistant.Knowledge;
 using Assistant.Llama;
 using Assistant.Tools.Classifiers;
 using Assistant.Tools.Processes;
 using Assistant.Web;
+using Assistant.Web.Api;
+using Assistant.Web.Chat;
 using Assistant.Web.Components;
+using Assistant.Web.Storage;
+using Microsoft.Extensions.Options;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
@@ -22,8 +27,21 @@ builder.Services
     .AddProcessOptimizer(builder.Configuration)
     .AddAnswering(builder.Configuration);
 
+builder.Services.AddSingleton(sp => PlantLayout.Load(AssistantPaths.Resolve(
+    builder.Environment.ContentRootPath,
+    builder.Configuration["Assistant:PlantLayoutPath"] ?? "knowledge/plant.json")));
+builder.Services.AddOptions<AskLimits>().Bind(builder.Configuration.GetSection("Assistant:Ask"));
+builder.Services.AddSingleton<AskValidator>();
+builder.Services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection("Assistant"));
+builder.Services.AddSingleton(sp => new AssistantDatabase(AssistantPaths.Resolve(
+    builder.Environment.ContentRootPath, sp.GetRequiredService<IOptions<StorageOptions>>().Value.DatabasePath)));
+builder.Services.AddSingleton<ConversationStore>();
+builder.Services.AddSingleton<AuditLog>();
+builder.Services.AddScoped<ChatSession>();
+
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddProblemDetails();
+builder.Services.AddOpenApi();
 
 var app = builder.Build();
 
@@ -32,6 +50,8 @@ app.UseStatusCodePages();
 app.UseStaticFiles();
 app.UseAntiforgery();
 
+app.MapOpenApi();
+app.MapGroup("/api/v1").WithTags("Assistant").MapAskApi();
 app.MapBlazorScript();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
