@@ -61,7 +61,7 @@ public sealed class EvalCommand : ICliCommand
                     context.Out.WriteLine($"  missed {missed}");
                 }
 
-                foreach (var (passage, i) in result.Top.Take(RetrievalEvaluation.RecallDepth).Select((p, i) => (p, i)))
+                foreach (var (passage, i) in result.Top5.Select((p, i) => (p, i)))
                 {
                     context.Out.WriteLine($"  {i + 1}. {passage.Source}#{passage.Section}");
                 }

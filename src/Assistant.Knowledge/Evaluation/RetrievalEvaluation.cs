@@ -14,7 +14,7 @@ public sealed record EvalQuestion(
     string? Machine = null);
 
 /// <param name="Rank">1-based rank of the first passage that matches an expected item; null when none in the top 10.</param>
-public sealed record QuestionResult(EvalQuestion Question, double RecallAt5, int? Rank, IReadOnlyList<string> MissedAt5, IReadOnlyList<Passage> Top);
+public sealed record QuestionResult(EvalQuestion Question, double RecallAt5, int? Rank, IReadOnlyList<string> MissedAt5, IReadOnlyList<Passage> Top5);
 
 public sealed record EvalSummary(int Questions, double RecallAt5, double Mrr, IReadOnlyList<QuestionResult> Results);
 
@@ -88,13 +88,13 @@ public static class RetrievalEvaluation
         foreach (var question in questions)
         {
             var filter = useMachineFilter && !string.IsNullOrWhiteSpace(question.Machine) ? new SearchFilter(Machine: question.Machine) : null;
-            var hits = await index.SearchAsync(new SearchQuery(question.Question, RankDepth, filter), cancellationToken);
-            var top = hits.Select(h => h.Passage).ToList();
-            var top5 = top.Take(RecallDepth).ToList();
+            // Two searches, as a user would see them: the top 5 an answer cites, and the top 10 for the rank.
+            var top = (await index.SearchAsync(new SearchQuery(question.Question, RankDepth, filter), cancellationToken)).Select(h => h.Passage).ToList();
+            var top5 = (await index.SearchAsync(new SearchQuery(question.Question, RecallDepth, filter), cancellationToken)).Select(h => h.Passage).ToList();
             var missed = question.Expected.Where(e => !top5.Any(p => Matches(p, e))).ToList();
             var recall = (double)(question.Expected.Count - missed.Count) / question.Expected.Count;
             var rank = top.FindIndex(p => question.Expected.Any(e => Matches(p, e)));
-            results.Add(new QuestionResult(question, recall, rank < 0 ? null : rank + 1, missed, top));
+            results.Add(new QuestionResult(question, recall, rank < 0 ? null : rank + 1, missed, top5));
         }
 
         var count = Math.Max(1, results.Count);

@@ -19,7 +19,7 @@ namespace Assistant.Knowledge.Indexing;
 public sealed class KnowledgeIngestor : IKnowledgeIngestor
 {
     // Bump when readers or chunking change what a file turns into: every file is then read again.
-    private const string PipelineVersion = "knowledge-pipeline-4";
+    private const string PipelineVersion = "knowledge-pipeline-5";
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 

@@ -172,7 +172,7 @@ public sealed class KnowledgeStore
             var rowid = (long)(await insertPassage.ExecuteScalarAsync(cancellationToken))!;
 
             var heading = TechnicalTokenizer.Terms(HeadingText(p));
-            var body = TechnicalTokenizer.Terms(p.Text);
+            var body = TechnicalTokenizer.Terms(BodyText(p));
             Set(insertTerms, rowid, string.Join(' ', heading), string.Join(' ', body),
                 string.Join(' ', TechnicalTokenizer.Stems(heading)), string.Join(' ', TechnicalTokenizer.Stems(body)));
             await insertTerms.ExecuteNonQueryAsync(cancellationToken);
@@ -257,8 +257,32 @@ public sealed class KnowledgeStore
     /// <summary>The text of a passage's heading column: its document title and section path.</summary>
     public static string HeadingText(Passage passage) =>
         passage.Kind == DocumentKind.Incident
-            ? string.Join(' ', passage.SectionPath) + " " + passage.Machine + " " + passage.Fields?.GetValueOrDefault("fault_code")
+            ? string.Join(' ', passage.SectionPath)
             : passage.Title + " " + string.Join(' ', passage.SectionPath);
+
+    /// <summary>
+    /// The text of a passage's body column. An incident also gets the words its date stands for (year, month, season),
+    /// so "the summer 2024 splay incidents" meets records dated 2024-07-15.
+    /// </summary>
+    public static string BodyText(Passage passage)
+    {
+        if (passage.Kind != DocumentKind.Incident ||
+            passage.Fields?.GetValueOrDefault("date") is not { } date ||
+            !DateOnly.TryParse(date, CultureInfo.InvariantCulture, out var day))
+        {
+            return passage.Text;
+        }
+
+        var season = day.Month switch
+        {
+            12 or 1 or 2 => "winter",
+            3 or 4 or 5 => "spring",
+            6 or 7 or 8 => "summer",
+            _ => "autumn fall",
+        };
+        var month = CultureInfo.InvariantCulture.DateTimeFormat.GetMonthName(day.Month);
+        return $"{passage.Text}\n{day.Year} {month} {season} {day.DayOfWeek}";
+    }
 
     private static async Task DeleteSourceAsync(SqliteConnection connection, SqliteTransaction transaction, string source, CancellationToken cancellationToken)
     {

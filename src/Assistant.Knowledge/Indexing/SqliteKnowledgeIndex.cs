@@ -42,7 +42,8 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeIndex
 
         var vectors = _embeddings is null ? null : await LoadVectorsAsync(connection, cancellationToken);
         var hybrid = vectors is { Count: > 0 };
-        var lexical = match is null ? [] : await LexicalAsync(connection, match, query.Filter, hybrid ? Math.Max(50, topK * 4) : topK, cancellationToken);
+        var candidates = hybrid ? Math.Max(50, topK * 4) : topK;
+        var lexical = match is null ? [] : await LexicalAsync(connection, match, query.Filter, candidates, cancellationToken);
         if (!hybrid)
         {
             return lexical.Select(l => l.Hit).ToList();
@@ -141,7 +142,7 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeIndex
     /// </summary>
     public static string? BuildMatch(string question)
     {
-        var terms = TechnicalTokenizer.Terms(question ?? "").Distinct(StringComparer.Ordinal).ToList();
+        var terms = TechnicalTokenizer.Terms(question ?? "", query: true).Distinct(StringComparer.Ordinal).ToList();
         if (terms.Count == 0)
         {
             return null;

@@ -13,12 +13,16 @@ public static class TechnicalTokenizer
     private const int MaxTermLength = 64;
 
     /// <summary>The terms of <paramref name="text"/> in order, stop words removed.</summary>
-    public static List<string> Terms(string text)
+    /// <param name="query">
+    /// For a question: a compound yields itself and its joined form but not its parts, so "start-up" weighs as one
+    /// word in BM25, not four. The indexed text keeps the parts, so a question that spells them apart still meets it.
+    /// </param>
+    public static List<string> Terms(string text, bool query = false)
     {
         var terms = new List<string>();
         foreach (var word in Words(text))
         {
-            AddTerms(word, terms);
+            AddTerms(word, terms, query);
         }
 
         return terms;
@@ -80,7 +84,7 @@ public static class TechnicalTokenizer
         }
     }
 
-    private static void AddTerms(string word, List<string> terms)
+    private static void AddTerms(string word, List<string> terms, bool query)
     {
         if (word.Length > MaxTermLength)
         {
@@ -110,6 +114,11 @@ public static class TechnicalTokenizer
         if (joined != word)
         {
             terms.Add(joined);
+        }
+
+        if (query)
+        {
+            return;
         }
 
         foreach (var part in parts)
