@@ -20,7 +20,7 @@ public sealed record StoredPassage(Passage Passage, int Ordinal, IReadOnlyCollec
 /// </summary>
 public sealed class KnowledgeStore
 {
-    private const string SchemaVersion = "3";
+    private const string SchemaVersion = "4";
 
     private readonly string _connectionString;
     private readonly SemaphoreSlim _schemaLock = new(1, 1);
@@ -87,7 +87,7 @@ public sealed class KnowledgeStore
             {
                 // An index from an older build: drop it; the next ingestion rebuilds it from the documents.
                 await ExecuteAsync(connection, transaction, """
-                    DROP TABLE IF EXISTS passages_fts; DROP TABLE IF EXISTS passage_vectors; DROP TABLE IF EXISTS passage_scope;
+                    DROP TABLE IF EXISTS passages_terms; DROP TABLE IF EXISTS passages_fts; DROP TABLE IF EXISTS passage_vectors; DROP TABLE IF EXISTS passage_scope;
                     DROP TABLE IF EXISTS passages; DROP TABLE IF EXISTS documents; DROP TABLE IF EXISTS skipped; DROP TABLE IF EXISTS meta;
                     CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
                     CREATE TABLE documents(
@@ -105,7 +105,8 @@ public sealed class KnowledgeStore
                     CREATE VIRTUAL TABLE passages_fts USING fts5(
                         heading, body, heading_stem, body_stem, content = '', contentless_delete = 1,
                         tokenize = "unicode61 remove_diacritics 2 tokenchars '-_.'");
-                    INSERT INTO meta(key, value) VALUES ('schema', '3'), ('generation', '0');
+                    CREATE VIRTUAL TABLE passages_terms USING fts5vocab(passages_fts, 'row');
+                    INSERT INTO meta(key, value) VALUES ('schema', '4'), ('generation', '0');
                     """, cancellationToken);
             }
 

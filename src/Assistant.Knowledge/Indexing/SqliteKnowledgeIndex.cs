@@ -37,8 +37,8 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeIndex
     {
         ArgumentNullException.ThrowIfNull(query);
         var topK = Math.Clamp(query.TopK, 1, MaxTopK);
-        var match = BuildMatch(query.Text);
         await using var connection = await _store.OpenAsync(cancellationToken);
+        var match = await BuildMatchAsync(connection, query.Text, cancellationToken);
 
         var vectors = _embeddings is null ? null : await LoadVectorsAsync(connection, cancellationToken);
         var hybrid = vectors is { Count: > 0 };
@@ -140,18 +140,83 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeIndex
     /// The FTS5 query for a question: its exact terms against the exact columns, its stems against the stemmed ones,
     /// all OR-ed so BM25 ranks passages by how many rare terms they share. Null when the question has no term.
     /// </summary>
-    public static string? BuildMatch(string question)
+    public static string? BuildMatch(string question) => BuildMatch(TechnicalTokenizer.Terms(question ?? "", query: true), null);
+
+    private static string? BuildMatch(IEnumerable<string> questionTerms, IReadOnlySet<string>? tooCommon)
     {
-        var terms = TechnicalTokenizer.Terms(question ?? "", query: true).Distinct(StringComparer.Ordinal).ToList();
+        var terms = questionTerms.Distinct(StringComparer.Ordinal).ToList();
+        var stems = TechnicalTokenizer.Stems(terms).Distinct(StringComparer.Ordinal).ToList();
+        if (tooCommon is { Count: > 0 } && terms.Concat(stems).Any(t => !tooCommon.Contains(t)))
+        {
+            terms.RemoveAll(tooCommon.Contains);
+            stems.RemoveAll(tooCommon.Contains);
+        }
+
+        if (terms.Count == 0 && stems.Count == 0)
+        {
+            return null;
+        }
+
+        static string Quote(string t) => "\"" + t.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        var exact = terms.Count == 0 ? null : $"{{heading body}} : ({string.Join(" OR ", terms.Select(Quote))})";
+        var stemmed = stems.Count == 0 ? null : $"{{heading_stem body_stem}} : ({string.Join(" OR ", stems.Select(Quote))})";
+        return exact is null ? stemmed : stemmed is null ? exact : $"{exact} OR {stemmed}";
+    }
+
+    /// <summary>
+    /// The question's FTS5 query, leaving out terms found in more than half of all passages. BM25 gives such a term an
+    /// IDF of about zero (FTS5 floors it at 1e-6), so it cannot change the ranking, yet scoring its matches is most of
+    /// the cost of a query on a large index.
+    /// </summary>
+    private async Task<string?> BuildMatchAsync(SqliteConnection connection, string question, CancellationToken cancellationToken)
+    {
+        var terms = TechnicalTokenizer.Terms(question ?? "", query: true);
         if (terms.Count == 0)
         {
             return null;
         }
 
-        var stems = TechnicalTokenizer.Stems(terms).Distinct(StringComparer.Ordinal);
-        static string Quote(string t) => "\"" + t.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-        return $"{{heading body}} : ({string.Join(" OR ", terms.Select(Quote))}) OR {{heading_stem body_stem}} : ({string.Join(" OR ", stems.Select(Quote))})";
+        var candidates = terms.Concat(TechnicalTokenizer.Stems(terms)).Distinct(StringComparer.Ordinal).ToList();
+        var passages = await PassageCountAsync(connection, cancellationToken);
+        var tooCommon = new HashSet<string>(StringComparer.Ordinal);
+        if (passages >= MinPassagesToPrune)
+        {
+            await using var command = KnowledgeStore.Command(connection, null,
+                $"SELECT term FROM passages_terms WHERE term IN ({string.Join(',', candidates.Select((_, i) => "$t" + i))}) AND doc * 2 > $n;");
+            for (var i = 0; i < candidates.Count; i++)
+            {
+                command.Parameters.AddWithValue("$t" + i, candidates[i]);
+            }
+
+            command.Parameters.AddWithValue("$n", passages);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                tooCommon.Add(reader.GetString(0));
+            }
+        }
+
+        return BuildMatch(terms, tooCommon);
     }
+
+    // Below this, every query is fast anyway and the vocabulary lookup would only add to it.
+    private const int MinPassagesToPrune = 2000;
+
+    private async Task<long> PassageCountAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        var generation = await KnowledgeStore.ScalarAsync(connection, null, "SELECT value FROM meta WHERE key = 'generation';", cancellationToken) as string ?? "0";
+        var cached = _passageCount;
+        if (cached.Generation == generation)
+        {
+            return cached.Count;
+        }
+
+        var count = Convert.ToInt64(await KnowledgeStore.ScalarAsync(connection, null, "SELECT count(*) FROM passages;", cancellationToken), CultureInfo.InvariantCulture);
+        _passageCount = (generation, count);
+        return count;
+    }
+
+    private (string Generation, long Count) _passageCount = ("", 0);
 
     private const int ColumnCount = 12;
 
@@ -163,13 +228,18 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeIndex
         var h = _settings.HeadingWeight.ToString(CultureInfo.InvariantCulture);
         var s = _settings.StemWeight.ToString(CultureInfo.InvariantCulture);
         var hs = (_settings.HeadingWeight * _settings.StemWeight).ToString(CultureInfo.InvariantCulture);
+        // Rank inside FTS5 first and read the few winning rows after: joining every match to its text costs more than BM25.
         var sql = new StringBuilder($"""
-            SELECT {Columns("p")}, bm25(passages_fts, {h}, 1.0, {hs}, {s}) AS score
-            FROM passages_fts JOIN passages p ON p.rowid = passages_fts.rowid
-            WHERE passages_fts MATCH $match
+            WITH hits AS (
+                SELECT rowid, bm25(passages_fts, {h}, 1.0, {hs}, {s}) AS score
+                FROM passages_fts
+                WHERE passages_fts MATCH $match
             """);
         AppendFilter(sql, filter);
-        sql.Append(" ORDER BY score LIMIT $limit;");
+        sql.Append($"""
+                ORDER BY score LIMIT $limit)
+            SELECT {Columns("p")}, hits.score FROM hits JOIN passages p ON p.rowid = hits.rowid ORDER BY hits.score;
+            """);
 
         await using var command = KnowledgeStore.Command(connection, null, sql.ToString());
         command.Parameters.AddWithValue("$match", match);
@@ -189,17 +259,17 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeIndex
     {
         if (filter?.Kind is not null)
         {
-            sql.Append(" AND p.kind = $kind");
+            sql.Append(" AND (SELECT kind FROM passages k WHERE k.rowid = passages_fts.rowid) = $kind");
         }
 
         if (!string.IsNullOrWhiteSpace(filter?.Machine))
         {
-            sql.Append(" AND (EXISTS (SELECT 1 FROM passage_scope s WHERE s.value = $machine AND s.passage = p.rowid) OR NOT EXISTS (SELECT 1 FROM passage_scope s WHERE s.passage = p.rowid))");
+            sql.Append(" AND (EXISTS (SELECT 1 FROM passage_scope s WHERE s.value = $machine AND s.passage = passages_fts.rowid) OR NOT EXISTS (SELECT 1 FROM passage_scope s WHERE s.passage = passages_fts.rowid))");
         }
 
         if (!string.IsNullOrWhiteSpace(filter?.Line))
         {
-            sql.Append(" AND (EXISTS (SELECT 1 FROM passage_scope s WHERE s.value = $line AND s.passage = p.rowid) OR NOT EXISTS (SELECT 1 FROM passage_scope s WHERE s.passage = p.rowid))");
+            sql.Append(" AND (EXISTS (SELECT 1 FROM passage_scope s WHERE s.value = $line AND s.passage = passages_fts.rowid) OR NOT EXISTS (SELECT 1 FROM passage_scope s WHERE s.passage = passages_fts.rowid))");
         }
     }
 
