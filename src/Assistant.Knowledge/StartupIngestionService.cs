@@ -11,7 +11,7 @@ namespace Assistant.Knowledge;
 public sealed class StartupIngestionService(IKnowledgeIngestor ingestor, ILogger<StartupIngestionService> logger) : BackgroundService
 {
     /// <summary>Completes when the start-up check (and ingestion, if the index was stale) has finished.</summary>
-    public Task Completion => _completion.Task;
+    public Task<IngestReport?> Completion => _completion.Task;
 
     private readonly TaskCompletionSource<IngestReport?> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
