@@ -34,6 +34,13 @@ public sealed class KnowledgeOptions
     /// <summary>Reciprocal rank fusion constant for hybrid (lexical + vector) search.</summary>
     public int RrfK { get; set; } = 60;
 
+    /// <summary>
+    /// On an index of 2,000 passages or more, a question's terms found in more than this share of all passages are
+    /// left out of the query: they barely move BM25 (none at all above 0.5) but scoring their matches dominates latency.
+    /// 1 keeps every term.
+    /// </summary>
+    public double CommonTermShare { get; set; } = 0.5;
+
     public string? Validate()
     {
         if (string.IsNullOrWhiteSpace(Root))
@@ -56,6 +63,11 @@ public sealed class KnowledgeOptions
             return "Knowledge:HeadingWeight and Knowledge:StemWeight must not be negative.";
         }
 
+        if (CommonTermShare is <= 0 or > 1)
+        {
+            return $"Knowledge:CommonTermShare must be above 0 and at most 1, not {CommonTermShare}.";
+        }
+
         return RrfK < 1 ? "Knowledge:RrfK must be at least 1." : null;
     }
 }
@@ -69,7 +81,8 @@ public sealed record KnowledgeSettings(
     int MaxPassageChars = 1500,
     double HeadingWeight = 3.0,
     double StemWeight = 1.0,
-    int RrfK = 60)
+    int RrfK = 60,
+    double CommonTermShare = 0.5)
 {
     public static KnowledgeSettings From(KnowledgeOptions options, string contentRoot)
     {
@@ -82,7 +95,8 @@ public sealed record KnowledgeSettings(
             options.MaxPassageChars,
             options.HeadingWeight,
             options.StemWeight,
-            options.RrfK);
+            options.RrfK,
+            options.CommonTermShare);
     }
 
     /// <summary>Default settings for a documents folder and an index file, as the eval and bench commands use them.</summary>

@@ -179,16 +179,16 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeIndex
         var candidates = terms.Concat(TechnicalTokenizer.Stems(terms)).Distinct(StringComparer.Ordinal).ToList();
         var passages = await PassageCountAsync(connection, cancellationToken);
         var tooCommon = new HashSet<string>(StringComparer.Ordinal);
-        if (passages >= MinPassagesToPrune)
+        if (passages >= MinPassagesToPrune && _settings.CommonTermShare < 1)
         {
             await using var command = KnowledgeStore.Command(connection, null,
-                $"SELECT term FROM passages_terms WHERE term IN ({string.Join(',', candidates.Select((_, i) => "$t" + i))}) AND doc * 2 > $n;");
+                $"SELECT term FROM passages_terms WHERE term IN ({string.Join(',', candidates.Select((_, i) => "$t" + i))}) AND doc > $n;");
             for (var i = 0; i < candidates.Count; i++)
             {
                 command.Parameters.AddWithValue("$t" + i, candidates[i]);
             }
 
-            command.Parameters.AddWithValue("$n", passages);
+            command.Parameters.AddWithValue("$n", (long)(passages * _settings.CommonTermShare));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
