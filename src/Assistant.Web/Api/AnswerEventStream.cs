@@ -5,11 +5,6 @@ using Microsoft.Extensions.Options;
 
 namespace Assistant.Web.Api;
 
-/// <summary>One server-sent event of a streamed answer, as the OpenAPI document describes the stream.</summary>
-/// <param name="Event">delta, tool-call-started, tool-call-completed, answer or error.</param>
-/// <param name="Data">The event's JSON: {text}, {call}, the Answer, or problem details.</param>
-public sealed record AnswerStreamEvent(string Event, JsonElement Data);
-
 /// <summary>
 /// Writes an answer stream as server-sent events: text deltas as they come, tool calls as they start and finish, the
 /// final answer last. A failure after the stream has started cannot change the status code, so it is an 'error' event.

@@ -1,3 +1,4 @@
+using Assistant.Knowledge.Incidents;
 using Assistant.Web.Security;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -11,9 +12,10 @@ public static class ApiComposition
     public static IServiceCollection AddAssistantApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddApiSecurity(configuration);
+        services.AddIncidentLog(configuration.GetSection("Api:IncidentLog"));
         services.AddOptions<TriageOptions>().Bind(configuration.GetSection(TriageOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ITicketFaultClassifier, NoTicketFaultClassifier>();
+        services.TryAddSingleton<ITicketFaultClassifier, ClassifierTicketFaultClassifier>();
         services.AddSingleton<TriageService>();
         services.AddSingleton<TriageStore>();
         services.AddSingleton<ApiAnswerRecorder>();

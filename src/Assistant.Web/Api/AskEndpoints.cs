@@ -42,7 +42,6 @@ internal static class AskEndpoints
                 "Answers are stored: POST /api/v1/feedback rates one by its id.")
             .Accepts<AskBody>("application/json")
             .Produces<Answer>()
-            .Produces<AnswerStreamEvent>(StatusCodes.Status200OK, "text/event-stream")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
@@ -52,7 +51,8 @@ internal static class AskEndpoints
             .WithName("GetSource")
             .WithSummary("A cited passage in context: the passage and its neighbours in the same document.")
             .Produces<SourceView>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireApiScope(ApiScopes.Ask);
 
         return api;
     }

@@ -149,12 +149,17 @@ public sealed partial class TriageService(
         try
         {
             var verdict = await classifier.ClassifyAsync(ticket.Machine, ticket.Readings, cancellationToken);
-            if (verdict is not null)
+            var said = verdict is null ? null :
+                $"Classifier '{verdict.Classifier}' on the {verdict.InputSource}: {verdict.Label} ({verdict.Meaning}) with probability {verdict.Probability:0.00}." +
+                (codes.Count > 0 ? $" The ticket names fault {string.Join(", ", codes)}." : "");
+            if (verdict is { IsNormal: false } || (verdict is not null && codes.Count == 0))
             {
-                fault = new LikelyFault(
-                    "classifier", verdict.Label, Math.Round(verdict.Probability, 4),
-                    $"Classifier '{verdict.Classifier}' on the {verdict.InputSource}: {verdict.Label} with probability {verdict.Probability:0.00}.",
-                    verdict.Probabilities);
+                fault = new LikelyFault("classifier", verdict.Label, Math.Round(verdict.Probability, 4), said!, verdict.Probabilities);
+            }
+            else if (verdict is not null)
+            {
+                // The classifier sees normal running, but the ticket names a fault code: the code says more.
+                notes.Add(said!);
             }
             else if (ticket.Readings is not null)
             {

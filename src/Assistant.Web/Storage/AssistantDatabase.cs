@@ -49,8 +49,11 @@ public sealed class AssistantDatabase
         using var connection = new SqliteConnection(_connectionString);
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode = WAL; PRAGMA user_version;";
-        var version = Convert.ToInt32(command.ExecuteScalar());
+        // Two statements, two commands: ExecuteScalar would read journal_mode's answer ("wal"), not the version.
+        command.CommandText = "PRAGMA journal_mode = WAL;";
+        command.ExecuteNonQuery();
+        command.CommandText = "PRAGMA user_version;";
+        var version = Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         if (version >= SchemaVersion)
         {
             return;
