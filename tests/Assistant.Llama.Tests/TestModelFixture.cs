@@ -17,16 +17,25 @@ public sealed class TestModelFixture : IDisposable
             EmbeddingModelPath = Models.EmbeddingModelPath,
             AdaptersPath = Models.AdaptersPath,
             Gpu = LlamaGpuMode.Cpu,
-            ContextSize = 512,
+            ContextSize = 2048,
             ParallelSequences = 4,
             MaxContexts = 2,
             BatchSize = 256,
-            Threads = 2,
+            Threads = 1,
         };
         Model = LlamaModel.Load(Models.ChatModelPath, Options, NullLogger.Instance);
         Adapters = LoraAdapterLoader.LoadAll(Model, Models.AdaptersPath, NullLogger.Instance);
         Generator = new LlamaGenerator(Model, Options, Adapters, NullLogger.Instance);
+        ChatClient = new LlamaChatClient(Generator, Options);
+        EmbeddingModel = LlamaModel.Load(Models.EmbeddingModelPath, Options, NullLogger.Instance);
+        Embeddings = new LlamaEmbeddingGenerator(EmbeddingModel, Options);
     }
+
+    public LlamaChatClient ChatClient { get; }
+
+    public LlamaModel EmbeddingModel { get; }
+
+    public LlamaEmbeddingGenerator Embeddings { get; }
 
     public string Directory { get; }
 
@@ -42,6 +51,8 @@ public sealed class TestModelFixture : IDisposable
 
     public void Dispose()
     {
+        Embeddings.Dispose();
+        EmbeddingModel.Dispose();
         Generator.Dispose();
         foreach (var adapter in Adapters)
         {

@@ -60,9 +60,15 @@ public sealed class LlamaGenerator : IDisposable
         var sequence = Submit(request, cancellationToken);
         try
         {
-            await foreach (var update in sequence.Updates.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            var reader = sequence.Updates.Reader;
+            while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                yield return update;
+                while (reader.TryRead(out var update))
+                {
+                    // Text decoded before the cancel is dropped too: the reader asked to stop.
+                    cancellationToken.ThrowIfCancellationRequested();
+                    yield return update;
+                }
             }
         }
         finally
