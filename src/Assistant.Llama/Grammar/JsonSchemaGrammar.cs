@@ -19,11 +19,14 @@ public sealed class JsonSchemaNotSupportedException(string message) : ArgumentEx
 /// </summary>
 public sealed class JsonSchemaGrammar
 {
+    // Strings exclude code points that are no Unicode scalar, raw or escaped: the grammar sampler reads token
+    // bytes leniently, and a lone surrogate escape would not read back as a .NET string.
     // Digit counts are bounded so a model cannot run a number on for ever; 15 digits keep doubles exact.
     private const string Primitives = """
         ws ::= " "?
         string ::= "\"" char* "\""
-        char ::= [^"\\\x00-\x1F] | "\\" (["\\/bfnrt] | "u" [0-9a-fA-F] [0-9a-fA-F] [0-9a-fA-F] [0-9a-fA-F])
+        char ::= [^"\\\x00-\x1F\uD800-\uDFFF\U00110000-\U7FFFFFFF] | "\\" (["\\/bfnrt] | "u" ([0-9a-cA-Ce-fE-F] hex hex hex | [dD] [0-7] hex hex))
+        hex ::= [0-9a-fA-F]
         integer ::= "-"? natural
         natural ::= "0" | [1-9] [0-9]{0,14}
         number ::= "-"? natural ("." [0-9]{1,15})? ([eE] [-+]? [0-9]{1,3})?

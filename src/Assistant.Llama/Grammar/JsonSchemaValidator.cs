@@ -130,7 +130,7 @@ public static class JsonSchemaValidator
 
                 break;
             case JsonValueKind.String:
-                var length = value.GetString()!.Length;
+                var length = value.GetString()!.EnumerateRunes().Count(); // JSON Schema counts code points
                 if (schema.TryGetProperty("minLength", out var minLength) && length < minLength.GetInt32())
                 {
                     problems.Add($"{path}: shorter than {minLength.GetInt32()}");

@@ -7,8 +7,8 @@ namespace Assistant.Llama.Inference;
 /// <summary>One conversation being generated: its prompt, its place in a lane's context and its output channel.</summary>
 internal sealed class Sequence
 {
-    private readonly Decoder _utf8 = Encoding.UTF8.GetDecoder();
-    private readonly char[] _chars = new char[64];
+    private readonly TokenTextDecoder _decoder = new();
+    private readonly StringBuilder _text = new();
     private readonly StopSequenceFilter _stops;
     private CancellationTokenRegistration _registration;
     private DecodeLane? _lane;
@@ -89,12 +89,11 @@ internal sealed class Sequence
             return true;
         }
 
-        var count = _utf8.GetCharCount(piece, flush: false);
-        var chars = count <= _chars.Length ? _chars : new char[count];
-        var written = _utf8.GetChars(piece, chars, flush: false);
-        if (written > 0)
+        _decoder.Append(piece, _text);
+        if (_text.Length > 0)
         {
-            Write(_stops.Push(new string(chars, 0, written)));
+            Write(_stops.Push(_text.ToString()));
+            _text.Clear();
         }
 
         return !_stops.Stopped;
@@ -102,6 +101,8 @@ internal sealed class Sequence
 
     public void Complete(GenerationFinishReason reason)
     {
+        _decoder.Flush(_text);
+        Write(_stops.Push(_text.ToString()));
         Write(_stops.Flush());
         Updates.Writer.TryWrite(new GenerationUpdate("", new GenerationFinish(reason, Prompt.Length, OutputTokens)));
         Updates.Writer.TryComplete();
