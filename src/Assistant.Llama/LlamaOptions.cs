@@ -46,6 +46,12 @@ public sealed class LlamaOptions
     [Range(1, 64)]
     public int ParallelSequences { get; set; } = 4;
 
+    /// <summary>
+    /// One KV cache buffer for all conversations of a context (true), or a fixed slice each (false). Either way a
+    /// conversation holds at most <see cref="ContextSize"/> tokens.
+    /// </summary>
+    public bool UnifiedKvCache { get; set; } = true;
+
     /// <summary>Contexts in the pool; requests with different adapter sets need different contexts.</summary>
     [Range(1, 16)]
     public int MaxContexts { get; set; } = 2;
@@ -77,5 +83,6 @@ public sealed class LlamaOptions
     /// </summary>
     public string CudaLibraryPath { get; set; } = "";
 
-    internal int EffectiveThreads => Threads > 0 ? Threads : Math.Max(1, Environment.ProcessorCount);
+    /// <summary>The threads actually used: <see cref="Threads"/>, or one per core.</summary>
+    public int EffectiveThreads => Threads > 0 ? Threads : Math.Max(1, Environment.ProcessorCount);
 }

@@ -38,13 +38,15 @@ internal sealed unsafe class DecodeLane : IDisposable
         parameters.MaxSequences = (uint)options.ParallelSequences;
         parameters.Threads = options.EffectiveThreads;
         parameters.BatchThreads = options.EffectiveThreads;
-        parameters.KvUnified = 0; // each conversation gets its own ContextSize tokens
+        // One KV buffer shared by the conversations (each still limited to ContextSize by the generator): a lone
+        // conversation then decodes exactly like a single-sequence context, which measured faster than split buffers.
+        parameters.KvUnified = options.UnifiedKvCache ? (byte)1 : (byte)0;
         parameters.NoPerf = 1;
         _context = SafeLlamaContextHandle.Create(owner.Model.Handle, parameters)
             ?? throw new LlamaModelLoadException(
                 $"llama.cpp could not create a context of {parameters.ContextSize} tokens: {LlamaRuntime.TakeLastError() ?? "see the log"}. Lower Llama:ContextSize or Llama:ParallelSequences.");
         _memory = LlamaNative.llama_get_memory(_context);
-        SequenceContext = (int)LlamaNative.llama_n_ctx_seq(_context);
+        SequenceContext = options.UnifiedKvCache ? options.ContextSize : (int)LlamaNative.llama_n_ctx_seq(_context);
         _batchCapacity = (int)LlamaNative.llama_n_batch(_context);
         _slots = new Sequence?[(int)LlamaNative.llama_n_seq_max(_context)];
         _batch = LlamaNative.llama_batch_init(_batchCapacity, 0, 1);

@@ -38,7 +38,8 @@ public enum GenerationFinishReason
 public sealed record GenerationFinish(GenerationFinishReason Reason, int PromptTokens, int OutputTokens);
 
 /// <summary>Streamed text; the last update carries <see cref="Finish"/>.</summary>
-public sealed record GenerationUpdate(string Text, GenerationFinish? Finish = null);
+/// <param name="OutputTokens">Tokens generated so far, this update's included.</param>
+public sealed record GenerationUpdate(string Text, GenerationFinish? Finish = null, int OutputTokens = 0);
 
 /// <summary>The prompt (with history) does not fit the context of one conversation.</summary>
 public sealed class ContextOverflowException(int promptTokens, int contextTokens)

@@ -104,7 +104,7 @@ internal sealed class Sequence
         _decoder.Flush(_text);
         Write(_stops.Push(_text.ToString()));
         Write(_stops.Flush());
-        Updates.Writer.TryWrite(new GenerationUpdate("", new GenerationFinish(reason, Prompt.Length, OutputTokens)));
+        Updates.Writer.TryWrite(new GenerationUpdate("", new GenerationFinish(reason, Prompt.Length, OutputTokens), OutputTokens));
         Updates.Writer.TryComplete();
         Release();
     }
@@ -119,7 +119,7 @@ internal sealed class Sequence
     {
         if (text.Length > 0)
         {
-            Updates.Writer.TryWrite(new GenerationUpdate(text));
+            Updates.Writer.TryWrite(new GenerationUpdate(text, OutputTokens: OutputTokens));
         }
     }
 
