@@ -34,13 +34,26 @@ public sealed class BenchLlmCommand : ICliCommand
 
     public async Task<int> RunAsync(CliContext context, IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await BenchmarkAsync(context, args, cancellationToken);
+        }
+        catch (Exception ex) when (ex is LlamaRuntimeException or LlamaModelLoadException or InvalidOperationException)
+        {
+            context.Error.WriteLine($"error: {ex.Message}");
+            return 1;
+        }
+    }
+
+    private async Task<int> BenchmarkAsync(CliContext context, IReadOnlyList<string> args, CancellationToken cancellationToken)
+    {
         var line = new CommandLine(args);
         var tokens = line.GetInt("tokens", 128);
         var rounds = Math.Max(1, line.GetInt("rounds", 3));
         var streams = (line.Get("streams") ?? "1,4,8").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         var options = new LlamaOptions
         {
-            Gpu = Enum.Parse<LlamaGpuMode>(line.Get("gpu") ?? "auto", ignoreCase: true),
+            Gpu = Enum.TryParse<LlamaGpuMode>(line.Get("gpu") ?? "auto", ignoreCase: true, out var gpu) ? gpu : throw new UsageException("--gpu takes auto, cuda or cpu."),
             GpuLayers = line.GetInt("gpu-layers", -1),
             Threads = line.GetInt("threads", 0),
             ContextSize = 512,
