@@ -81,8 +81,10 @@ catch (OperationCanceledException)
     Console.Error.WriteLine("Cancelled.");
     return 130;
 }
-catch (Exception ex) when (ex is InvalidDataException or FileNotFoundException or DirectoryNotFoundException or ArgumentException)
+catch (Exception ex) when (ex is InvalidDataException or FileNotFoundException or DirectoryNotFoundException
+                               or ArgumentException or InvalidOperationException or IOException)
 {
+    // These carry messages written for the person at the terminal; a stack trace would only bury them.
     Console.Error.WriteLine($"error: {ex.Message}");
     return 1;
 }

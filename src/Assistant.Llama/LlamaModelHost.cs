@@ -85,6 +85,9 @@ public sealed class LlamaModelHost : ILanguageModelHost, IHostedService, IDispos
         }
     }
 
+    public IReadOnlyList<ModelAdapter> AvailableAdapters =>
+        Adapters.Select(a => new ModelAdapter(a.Entry.Name, a.Entry.Purpose)).ToList();
+
     /// <summary>Why adapters listed in the manifest were not loaded (empty when all were).</summary>
     public IReadOnlyList<string> AdapterProblems
     {

@@ -34,6 +34,37 @@ public static class AdapterSelector
         return chosen.Where(a => a.Value != 0f).ToDictionary(a => a.Key, a => a.Value, StringComparer.OrdinalIgnoreCase);
     }
 
+    /// <summary>
+    /// Maps configured names onto the adapters the model has: an adapter of that name, else every adapter with
+    /// that purpose. Names that match nothing are returned in <paramref name="missing"/>, so one misconfigured
+    /// adapter degrades to the base model instead of failing every answer.
+    /// </summary>
+    public static IReadOnlyDictionary<string, float> Resolve(
+        IReadOnlyDictionary<string, float> selected, IReadOnlyList<ModelAdapter> available, out IReadOnlyList<string> missing)
+    {
+        var resolved = new Dictionary<string, float>(StringComparer.OrdinalIgnoreCase);
+        var unknown = new List<string>();
+        foreach (var (name, scale) in selected)
+        {
+            var byName = available.Where(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase)).ToList();
+            var matches = byName.Count > 0
+                ? byName
+                : available.Where(a => string.Equals(a.Purpose, name, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (matches.Count == 0)
+            {
+                unknown.Add(name);
+            }
+
+            foreach (var adapter in matches)
+            {
+                resolved[adapter.Name] = scale;
+            }
+        }
+
+        missing = unknown;
+        return resolved;
+    }
+
     private static bool ContainsWord(string text, string phrase) =>
         Regex.IsMatch(text, $@"(?<!\w){Regex.Escape(phrase.Trim())}", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 }

@@ -8,6 +8,9 @@ namespace Assistant.Core.Answering;
 /// <param name="Error">Why the configured model could not be used, and how to fix it; null when it loaded or none is configured.</param>
 public sealed record LanguageModelState(bool Available, string Description, string? Error = null);
 
+/// <summary>A LoRA adapter the loaded model can apply: requests name it, or configuration names its purpose.</summary>
+public sealed record ModelAdapter(string Name, string Purpose);
+
 /// <summary>
 /// The plant's language model as the answer pipeline sees it. When no model is configured, or the configured
 /// file cannot be loaded, <see cref="ChatClient"/> is null and the assistant answers in retrieval-only mode.
@@ -24,4 +27,7 @@ public interface ILanguageModelHost
 
     /// <summary>Counts tokens with the loaded model's own tokenizer, so prompt budgets are real.</summary>
     int CountTokens(string text);
+
+    /// <summary>The adapters loaded with the model (none when no model is loaded).</summary>
+    IReadOnlyList<ModelAdapter> AvailableAdapters => [];
 }

@@ -74,7 +74,13 @@ public sealed class ModelAnswerService : IAnswerService
         }
 
         var ranked = await RetrieveAsync(request, cancellationToken).ConfigureAwait(false);
-        var adapters = AdapterSelector.Select(request, _options.Adapters);
+        var adapters = AdapterSelector.Resolve(AdapterSelector.Select(request, _options.Adapters), _host.AvailableAdapters, out var missingAdapters);
+        if (missingAdapters.Count > 0)
+        {
+            _logger.LogWarning(
+                "Configured adapters {Missing} are not loaded with the model (by name or purpose); answering without them. Add them to models/adapters/adapters.json or remove them from Assistant:Adapters.",
+                string.Join(", ", missingAdapters));
+        }
         var intent = ToolIntents.Detect(request.Question, request.Machine, _plant);
         var forced = intent is { Problem: null } && _tools.Find(intent.ToolName) is not null ? intent.ToolName : null;
         _logger.LogInformation(
@@ -91,7 +97,7 @@ public sealed class ModelAnswerService : IAnswerService
             var offerTools = _tools.Tools.Count > 0 && rounds < _options.MaxToolRounds;
             prompt = _prompts.Build(request, ranked, toolExchange, offerTools ? _tools.Tools : []);
             text.Given = prompt.Passages.Select(p => p.Number).ToHashSet();
-            var options = ChatOptionsFor(offerTools, rounds == 0 ? forced : null, adapters);
+            var options = ChatOptionsFor(offerTools, rounds == 0 ? forced : null, adapters, rounds == 0 ? intent : null);
 
             var calls = new List<FunctionCallContent>();
             await foreach (var update in chat.GetStreamingResponseAsync(prompt.Messages, options, cancellationToken).ConfigureAwait(false))
@@ -212,7 +218,19 @@ public sealed class ModelAnswerService : IAnswerService
         return passages.Select((p, i) => new NumberedPassage(i + 1, p)).ToList();
     }
 
-    private ChatOptions ChatOptionsFor(bool offerTools, string? forcedTool, IReadOnlyDictionary<string, float> adapters)
+    /// <summary>The forced tool with the arguments the question named pinned in its schema; other tools as they are.</summary>
+    private static AITool Pinned(AIFunction tool, string? forcedTool, ToolIntent? intent)
+    {
+        if (intent is null || tool.Name != forcedTool)
+        {
+            return tool;
+        }
+
+        var (arguments, _) = ToolIntents.ArgumentsFor(tool, intent.Machine);
+        return arguments is { Count: > 0 } ? new PinnedArgumentsTool(tool, arguments) : tool;
+    }
+
+    private ChatOptions ChatOptionsFor(bool offerTools, string? forcedTool, IReadOnlyDictionary<string, float> adapters, ToolIntent? intent)
     {
         var options = new ChatOptions
         {
@@ -221,7 +239,7 @@ public sealed class ModelAnswerService : IAnswerService
         };
         if (offerTools)
         {
-            options.Tools = [.. _tools.Tools];
+            options.Tools = [.. _tools.Tools.Select(tool => Pinned(tool, forcedTool, intent))];
             options.ToolMode = forcedTool is null ? ChatToolMode.Auto : ChatToolMode.RequireSpecific(forcedTool);
         }
         else
