@@ -26,6 +26,23 @@ public sealed class StreamingAndAdapterTests
     }
 
     [Fact]
+    public async Task Configured_adapters_resolve_by_purpose_and_ones_the_model_lacks_are_left_out()
+    {
+        var byPurpose = new Harness();
+        byPurpose.Host.AvailableAdapters = [new("plant-maint-v3", "maintenance")];
+        byPurpose.Chat.Text("Replace the filter [1].");
+        await byPurpose.StreamAsync(new AskRequest("CNC-2 spindle E-217", Role: UserRole.Technician));
+        Assert.Equal(new Dictionary<string, float> { ["plant-maint-v3"] = 1.0f }, AdaptersSent(byPurpose));
+
+        var none = new Harness();
+        none.Host.AvailableAdapters = [];
+        none.Chat.Text("Replace the filter [1].");
+        var updates = await none.StreamAsync(new AskRequest("CNC-2 spindle E-217", Role: UserRole.Technician));
+        Assert.True(AdaptersSent(none) is null or { Count: 0 });
+        Assert.Contains(updates, u => u is AnswerCompleted);
+    }
+
+    [Fact]
     public async Task A_quality_question_switches_to_the_quality_adapter_whatever_the_role()
     {
         var technician = new Harness();

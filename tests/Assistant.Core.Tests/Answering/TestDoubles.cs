@@ -87,6 +87,10 @@ public sealed class FakeLanguageModelHost_TestDouble(IChatClient? chatClient, in
 
     public int CountTokens(string text) => CountWords(text);
 
+    /// <summary>The adapters the configuration in these tests names, as a plant's adapters.json would load them.</summary>
+    public IReadOnlyList<ModelAdapter> AvailableAdapters { get; set; } =
+        [new("maintenance", "maintenance"), new("quality", "quality")];
+
     public static int CountWords(string text) =>
         text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
 }
