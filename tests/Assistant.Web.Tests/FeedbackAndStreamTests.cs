@@ -90,7 +90,7 @@ public sealed class FeedbackAndStreamTests(PlantAppFactory factory) : IClassFixt
         ApiAssert.NamesField(await ApiAssert.ProblemAsync(bad, HttpStatusCode.BadRequest), "question");
     }
 
-    private static List<(string Name, JsonElement Data)> ParseEvents(string text) =>
+    internal static List<(string Name, JsonElement Data)> ParseEvents(string text) =>
         text.Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
             .Select(block => block.Split('\n'))
             .Select(lines => (
