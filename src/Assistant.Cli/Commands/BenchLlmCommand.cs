@@ -22,12 +22,13 @@ public sealed class BenchLlmCommand : ICliCommand
     public string Summary => "Benchmark local model decoding: our loop vs a plain C loop (gcc), and 1/4/8 concurrent streams.";
 
     public string Usage => """
-        [--model PATH] [--tokens N] [--threads N] [--gpu auto|cuda|cpu] [--gpu-layers N] [--rounds N] [--streams 1,4,8]
+        [--model PATH] [--tokens N] [--threads N] [--gpu auto|cuda|cpu] [--gpu-layers N] [--rounds N] [--streams 1,4,8] [--kv unified|split]
           --model       GGUF to run (default: a generated ~100M-parameter F16 model, written once to the temp folder)
           --tokens      tokens per stream (default 128)
           --threads     CPU threads for both loops (default: one per core)
           --gpu         backend, as Llama:Gpu (default auto); the C loop uses the same library folder
           --gpu-layers  layers to offload on a GPU (default -1, all)
+          --kv          one KV cache buffer for all streams (unified, default) or a slice each (split)
           --rounds      rounds per figure, best kept (default 3); a single-stream round is three runs of each loop
         Needs gcc on the PATH for the C loop.
         """;
@@ -60,6 +61,12 @@ public sealed class BenchLlmCommand : ICliCommand
             ParallelSequences = Math.Max(1, streams.Max()),
             BatchSize = 512,
             MaxContexts = 1,
+            UnifiedKvCache = (line.Get("kv") ?? "unified") switch
+            {
+                "unified" => true,
+                "split" => false,
+                _ => throw new UsageException("--kv takes unified or split."),
+            },
         };
         if (tokens < 2 || tokens > 400)
         {
