@@ -179,6 +179,11 @@ public sealed class LlamaModelHost : ILanguageModelHost, IHostedService, IDispos
             _generator = new LlamaGenerator(_model, _options, _adapters, _logger);
             _chatClient = new LlamaChatClient(_generator, _options);
             var adapters = _adapters.Count == 0 ? "" : $", adapters: {string.Join(", ", _adapters.Select(a => a.Entry.Name))}";
+            if (_adapterProblems.Count > 0)
+            {
+                adapters += $" ({_adapterProblems.Count} listed adapter(s) not loaded, see the log)";
+            }
+
             return new LanguageModelState(true, $"{_model.Description}, {_generator.ContextLength} tokens per conversation{adapters}");
         }
         catch (Exception ex) when (ex is LlamaModelLoadException or LlamaRuntimeException or ArgumentException)
@@ -244,8 +249,22 @@ internal sealed class HostedEmbeddingGenerator(LlamaModelHost host) : IEmbedding
     public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default) =>
         host.GetEmbeddingGenerator().GenerateAsync(values, options, cancellationToken);
 
-    public object? GetService(Type serviceType, object? serviceKey = null) =>
-        serviceType.IsInstanceOfType(this) && serviceKey is null ? this : host.GetEmbeddingGenerator().GetService(serviceType, serviceKey);
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        if (serviceKey is null && serviceType.IsInstanceOfType(this))
+        {
+            return this;
+        }
+
+        try
+        {
+            return host.GetEmbeddingGenerator().GetService(serviceType, serviceKey);
+        }
+        catch (InvalidOperationException)
+        {
+            return null; // no usable embedding model: nothing to describe
+        }
+    }
 
     public void Dispose()
     {

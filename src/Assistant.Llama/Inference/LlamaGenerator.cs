@@ -107,9 +107,13 @@ public sealed class LlamaGenerator : IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            target = _lanes.FirstOrDefault(l => l.Key == key)
+
+            // While other adapter sets wait for a free context, newcomers queue behind them (first come, first
+            // served), so busy adapter sets cannot keep a context to themselves for ever.
+            target = _unassigned.Count > 0 ? null
+                : _lanes.FirstOrDefault(l => l.Key == key)
                 ?? _lanes.FirstOrDefault(l => l.IsIdle)?.Rebind(key);
-            if (target is null && _lanes.Count < Options.MaxContexts)
+            if (target is null && _unassigned.Count == 0 && _lanes.Count < Options.MaxContexts)
             {
                 target = new DecodeLane(this, key);
                 _lanes.Add(target);
@@ -118,6 +122,10 @@ public sealed class LlamaGenerator : IDisposable
             if (target is null)
             {
                 _unassigned.Add(sequence);
+                foreach (var lane in _lanes)
+                {
+                    lane.Wake();
+                }
             }
             else
             {
