@@ -1,3 +1,4 @@
+using Assistant.Core;
 using Assistant.Core.Knowledge;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -10,7 +11,7 @@ namespace Assistant.EndToEnd.Tests;
 /// The real assistant on a loopback port (Kestrel) over the sample plant, and Debian's Chromium driven by
 /// Playwright. The browser is the system's: no browser download happens.
 /// </summary>
-public sealed class BrowserFixture : WebApplicationFactory<Program>, IAsyncLifetime
+public class BrowserFixture : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
@@ -27,6 +28,11 @@ public sealed class BrowserFixture : WebApplicationFactory<Program>, IAsyncLifet
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        // A copy of the sample plant, so nothing a test does reaches the repository's knowledge/.
+        var knowledge = Path.Combine(DataDirectory, "knowledge");
+        CopyDirectory(Path.Combine(AssistantPaths.FindContentRoot(), "knowledge"), knowledge);
+        builder.UseSetting("Knowledge:Root", knowledge);
+        builder.UseSetting("Assistant:PlantLayoutPath", Path.Combine(knowledge, "plant.json"));
         builder.UseSetting("Knowledge:IndexPath", Path.Combine(DataDirectory, "knowledge.db"));
         builder.UseSetting("Knowledge:IngestOnStartup", "false");
         builder.UseSetting("Assistant:DatabasePath", Path.Combine(DataDirectory, "assistant.db"));
@@ -90,6 +96,16 @@ public sealed class BrowserFixture : WebApplicationFactory<Program>, IAsyncLifet
         catch (IOException)
         {
             // SQLite may still hold a file for a moment; the temp folder is cleaned by the OS.
+        }
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target, overwrite: true);
         }
     }
 
