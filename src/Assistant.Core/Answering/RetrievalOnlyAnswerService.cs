@@ -70,7 +70,14 @@ public sealed class RetrievalOnlyAnswerService(IKnowledgeIndex index) : IAnswerS
     private static string Heading(Passage passage) =>
         passage.Kind == DocumentKind.Incident
             ? $"Incident {passage.Section} ({passage.Machine ?? passage.Source})"
-            : passage.SectionPath.Count == 0 ? passage.Title : $"{passage.Title} › {passage.Section}";
+            : passage.SectionPath.Count == 0 ? ShortTitle(passage.Title) : $"{ShortTitle(passage.Title)} › {passage.Section}";
+
+    // "Plastica IM-250 Injection Moulding Machine — Operation and Maintenance Manual" reads as its first part in a list.
+    private static string ShortTitle(string title)
+    {
+        var dash = title.IndexOf(" — ", StringComparison.Ordinal);
+        return dash > 0 ? title[..dash] : title;
+    }
 
     /// <summary>
     /// The passage itself when it is short; otherwise the run of lines that shares most words with the question,
