@@ -9,6 +9,7 @@ using Assistant.Web;
 using Assistant.Web.Api;
 using Assistant.Web.Chat;
 using Assistant.Web.Components;
+using Assistant.Web.Security;
 using Assistant.Web.Storage;
 using Microsoft.Extensions.Options;
 
@@ -39,19 +40,20 @@ builder.Services.AddSingleton<ConversationStore>();
 builder.Services.AddSingleton<AuditLog>();
 builder.Services.AddScoped<ChatSession>();
 
+builder.Services.AddAssistantApi(builder.Configuration);
+
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddProblemDetails();
-builder.Services.AddOpenApi();
 
 var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseStaticFiles();
+app.UseApiSecurity();
 app.UseAntiforgery();
 
-app.MapOpenApi();
-app.MapGroup("/api/v1").WithTags("Assistant").MapAskApi();
+app.MapAssistantApi();
 app.MapBlazorScript();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

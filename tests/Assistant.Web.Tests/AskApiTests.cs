@@ -7,7 +7,7 @@ namespace Assistant.Web.Tests;
 
 public sealed class AskApiTests(PlantAppFactory factory) : IClassFixture<PlantAppFactory>
 {
-    private readonly HttpClient _client = factory.CreateClient();
+    private readonly HttpClient _client = factory.CreateApiClient();
 
     [Fact]
     public async Task A_fault_code_question_is_answered_from_the_manual_with_citations_that_resolve()

@@ -2,6 +2,7 @@ using Assistant.Core.Answering;
 using Assistant.Web.Chat;
 using Assistant.Web.Components.Pages;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Routing;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -29,7 +30,7 @@ public sealed class ChatPageRenderingTests(PlantAppFactory factory) : IClassFixt
         Assert.Equal(ExchangeStatus.Done, exchange.Status);
         foreach (var citation in exchange.Answer!.Citations)
         {
-            Assert.Contains(System.Net.WebUtility.HtmlEncode(citation.Title), html);
+            Assert.Contains(citation.Source, html);
         }
 
         Assert.Contains("class=\"btn btn-sm btn-outline-secondary citation-ref\"", html);
@@ -56,6 +57,9 @@ public sealed class ChatPageRenderingTests(PlantAppFactory factory) : IClassFixt
     private static async Task<string> RenderAsync<TComponent>(IServiceProvider services)
         where TComponent : IComponent
     {
+        // The page's form needs the navigation manager that a real request would have set up.
+        var navigation = (IHostEnvironmentNavigationManager)services.GetRequiredService<NavigationManager>();
+        navigation.Initialize("http://localhost/", "http://localhost/");
         await using var renderer = new HtmlRenderer(services, services.GetRequiredService<ILoggerFactory>());
         return await renderer.Dispatcher.InvokeAsync(async () =>
         {

@@ -1,5 +1,10 @@
+using Assistant.Core;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Assistant.Tools.Processes;
 
@@ -8,6 +13,24 @@ public static class ProcessServiceCollectionExtensions
     /// <summary>Registers the process models and the optimize_process tool from the <c>Processes</c> section.</summary>
     public static IServiceCollection AddProcessOptimizer(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<ProcessOptimizerOptions>()
+            .Bind(configuration.GetSection(ProcessOptimizerOptions.SectionName))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Path), "Processes:Path must name the folder of process model files.")
+            .Validate(o => o.Starts is >= 1 and <= 100, "Processes:Starts must be between 1 and 100.")
+            .Validate(o => o.TimeLimitSeconds is > 0 and <= 600, "Processes:TimeLimitSeconds must be between 0 and 600 seconds.")
+            .ValidateOnStart();
+
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ProcessOptimizerOptions>>().Value;
+            var root = sp.GetService<IHostEnvironment>()?.ContentRootPath ?? AssistantPaths.FindContentRoot();
+            var logger = sp.GetService<ILoggerFactory>()?.CreateLogger<ProcessModelCatalog>();
+            return ProcessModelCatalog.LoadFolder(AssistantPaths.Resolve(root, options.Path), logger);
+        });
+        services.AddSingleton<ProcessOptimizer>();
+        services.AddSingleton<OptimizeProcessFunction>();
+        // The answer pipeline collects every registered AIFunction as a tool.
+        services.AddSingleton<AIFunction>(sp => sp.GetRequiredService<OptimizeProcessFunction>());
         return services;
     }
 }

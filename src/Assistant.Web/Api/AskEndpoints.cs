@@ -1,5 +1,6 @@
 using Assistant.Core.Answering;
 using Assistant.Core.Knowledge;
+using Assistant.Web.Security;
 using Microsoft.Extensions.Options;
 
 namespace Assistant.Web.Api;
@@ -8,7 +9,8 @@ namespace Assistant.Web.Api;
 /// <param name="Machine">Machine or line id to narrow retrieval to, e.g. "CNC-2".</param>
 /// <param name="TopK">How many passages to build the answer from (1-20, default 5).</param>
 /// <param name="Role">"technician" (short steps) or "engineer" (root-cause reasoning).</param>
-public sealed record AskBody(string? Question, string? Machine = null, int? TopK = null, UserRole? Role = null);
+/// <param name="Stream">true: answer as server-sent events (delta, tool-call-started, tool-call-completed, answer); also <c>?stream=true</c>.</param>
+public sealed record AskBody(string? Question, string? Machine = null, int? TopK = null, UserRole? Role = null, bool? Stream = null);
 
 public sealed record SourceView(
     string Id,
@@ -34,23 +36,31 @@ internal static class AskEndpoints
         api.MapPost("/ask", AskAsync)
             .WithName("Ask")
             .WithSummary("Answers a maintenance or quality question from the plant's documents, with citations.")
+            .WithDescription(
+                "The same answer pipeline as the chat. With stream=true (body or query) the answer comes as server-sent events: " +
+                "'delta' {text}, 'tool-call-started' and 'tool-call-completed' {call}, then 'answer' (the Answer), or 'error' (problem details). " +
+                "Answers are stored: POST /api/v1/feedback rates one by its id.")
             .Accepts<AskBody>("application/json")
             .Produces<Answer>()
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .RequireApiScope(ApiScopes.Ask);
 
         api.MapGet("/sources/{id}", GetSourceAsync)
             .WithName("GetSource")
             .WithSummary("A cited passage in context: the passage and its neighbours in the same document.")
             .Produces<SourceView>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireApiScope(ApiScopes.Ask);
 
         return api;
     }
 
     private static async Task<IResult> AskAsync(
-        HttpRequest request, AskValidator validator, IAnswerService answers, CancellationToken cancellationToken)
+        HttpContext context, AskValidator validator, IAnswerService answers, ApiAnswerRecorder recorder, CancellationToken cancellationToken)
     {
-        var (body, problem) = await ApiJson.ReadAsync<AskBody>(request, cancellationToken);
+        var (body, problem) = await ApiJson.ReadAsync<AskBody>(context.Request, cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -62,7 +72,14 @@ internal static class AskEndpoints
             return ApiJson.Invalid(errors);
         }
 
-        return Results.Ok(await answers.AskAsync(ask!, cancellationToken));
+        if (body!.Stream == true || string.Equals(context.Request.Query["stream"], "true", StringComparison.OrdinalIgnoreCase))
+        {
+            return new AnswerEventStream(answers.StreamAsync(ask!, cancellationToken), answer => recorder.SaveAsync(context, ask!, answer));
+        }
+
+        var answer = await answers.AskAsync(ask!, cancellationToken);
+        await recorder.SaveAsync(context, ask!, answer);
+        return Results.Ok(answer);
     }
 
     private static async Task<IResult> GetSourceAsync(string id, IKnowledgeIndex index, CancellationToken cancellationToken)
