@@ -13,6 +13,11 @@ public sealed record DocumentRecord(string Source, long Size, long ModifiedTicks
 /// <summary>A passage as the store writes it: with its place in the file, its filter scope and, when embeddings are on, its vector.</summary>
 public sealed record StoredPassage(Passage Passage, int Ordinal, IReadOnlyCollection<string> Scope, float[]? Vector = null);
 
+/// <remarks>
+/// The FTS5 table keeps its own copy of the indexed terms. A contentless table (<c>content=''</c> with
+/// <c>contentless_delete</c>) would be smaller, but a delete there leaves BM25's row count and average length behind,
+/// so a file rewritten in place ranked differently from a fresh index (see IndexStatisticsTests).
+/// </remarks>
 /// <summary>
 /// The index file: passages, their FTS5 terms, filter scopes and vectors, in one SQLite database in WAL mode.
 /// Every change to one source file is one transaction, so a killed ingestion leaves each file either wholly old
@@ -20,7 +25,7 @@ public sealed record StoredPassage(Passage Passage, int Ordinal, IReadOnlyCollec
 /// </summary>
 public sealed class KnowledgeStore
 {
-    private const string SchemaVersion = "5";
+    private const string SchemaVersion = "6";
 
     private readonly string _connectionString;
     private readonly SemaphoreSlim _schemaLock = new(1, 1);
@@ -103,10 +108,10 @@ public sealed class KnowledgeStore
                     CREATE INDEX passage_scope_passage ON passage_scope(passage);
                     CREATE TABLE passage_vectors(passage INTEGER PRIMARY KEY, vector BLOB NOT NULL);
                     CREATE VIRTUAL TABLE passages_fts USING fts5(
-                        heading, body, heading_stem, body_stem, scope, content = '', contentless_delete = 1,
+                        heading, body, heading_stem, body_stem, scope,
                         tokenize = "unicode61 remove_diacritics 2 tokenchars '-_.'");
                     CREATE VIRTUAL TABLE passages_terms USING fts5vocab(passages_fts, 'row');
-                    INSERT INTO meta(key, value) VALUES ('schema', '5'), ('generation', '0');
+                    INSERT INTO meta(key, value) VALUES ('schema', '6'), ('generation', '0');
                     """, cancellationToken);
             }
 
@@ -206,6 +211,13 @@ public sealed class KnowledgeStore
 
         await BumpGenerationAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Merges the FTS5 segments a run of small per-file transactions leaves, so queries read one b-tree.</summary>
+    public async Task OptimizeAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, null, "INSERT INTO passages_fts(passages_fts) VALUES ('optimize');", cancellationToken);
     }
 
     /// <summary>A file whose content did not change but whose timestamp did: remember the new timestamp only.</summary>
