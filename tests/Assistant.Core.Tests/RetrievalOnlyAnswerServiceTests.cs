@@ -101,6 +101,20 @@ public sealed partial class RetrievalOnlyAnswerServiceTests(SamplePlantIndex pla
     }
 
     [Fact]
+    public async Task A_recurring_fault_gets_the_manual_section_beside_the_incident_history()
+    {
+        var onlyIncidents = await plant.Index.SearchAsync(new SearchQuery("E-217 on CNC-2 again, what should I check?", 3, new SearchFilter(Machine: "CNC-2")));
+        Assert.All(onlyIncidents, h => Assert.Equal(DocumentKind.Incident, h.Passage.Kind));
+
+        var answer = await _service.AskAsync(new AskRequest("E-217 on CNC-2 again, what should I check?", Machine: "CNC-2", TopK: 3));
+
+        Assert.Equal(3, answer.Citations.Count);
+        Assert.Equal(onlyIncidents.Take(2).Select(h => h.Passage.Id), answer.Citations.Take(2).Select(c => c.PassageId));
+        Assert.Equal("manuals/cnc-machining-centre-vmc850.md", answer.Citations[2].Source);
+        Assert.Contains("E-217", answer.Citations[2].Section, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Engineers_get_the_evidence_wording()
     {
         var answer = await _service.AskAsync(new AskRequest("recurring E-217 root cause", Role: UserRole.Engineer));

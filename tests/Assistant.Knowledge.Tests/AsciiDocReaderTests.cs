@@ -57,6 +57,16 @@ public class AsciiDocReaderTests
     }
 
     [Fact]
+    public void Role_and_passthrough_markup_leave_plain_headings()
+    {
+        var mb2hal = _reader.Read("drivers/mb2hal.adoc", LinuxCncDocs.Read("drivers/mb2hal.adoc"));
+        var remap = _reader.Read("remap/remap.adoc", LinuxCncDocs.Read("remap/remap.adoc"));
+
+        Assert.Contains(mb2hal.Blocks, b => b.SectionPath.SequenceEqual(["Pins", "fnct_01_read_coils"]));
+        Assert.Contains(remap.Blocks, b => b.SectionPath.LastOrDefault() == "T: prepare_prolog and prepare_epilog");
+    }
+
+    [Fact]
     public void Every_chapter_reads_and_chunks_within_bounds_with_valid_line_ranges()
     {
         var chunker = new PassageChunker(1500);

@@ -10,8 +10,9 @@ public sealed class EvalCommand : ICliCommand
     public string Summary => "Measure retrieval on an eval set (JSONL): recall@5 and MRR.";
 
     public string Usage => """
-        FILE [--root DIR] [--index FILE] [--verbose] [--no-filter]
-          FILE         JSONL, one {"id","question","expected":["path#heading-or-id",...],"machine"?} per line
+        FILE|FOLDER... [--root DIR] [--index FILE] [--verbose] [--no-filter]
+          FILE         JSONL, one {"id","question","expected":["path#heading-or-id",...],"machine"?} per line;
+                       a FOLDER means each *.jsonl in it, reported one by one and then pooled
           --root DIR   documents the expected paths are relative to. Default: the configured knowledge folder, or,
                        when FILE is named after a public data set (linuxcnc-docs.jsonl), that data set's folder
                        under shared/data (or $SHOPFLOOR_SHARED_DATA)
@@ -23,17 +24,40 @@ public sealed class EvalCommand : ICliCommand
     public async Task<int> RunAsync(CliContext context, IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
         var line = new CommandLine(args, ["verbose", "no-filter"]);
-        if (line.Positional.Count != 1)
+        if (line.Positional.Count == 0)
         {
-            throw new UsageException("Give one eval file.");
+            throw new UsageException("Give an eval file or a folder of them.");
         }
 
-        var file = Path.GetFullPath(line.Positional[0]);
-        if (!File.Exists(file))
+        var files = line.Positional.SelectMany(ExpandFiles).ToList();
+        var all = new List<QuestionResult>();
+        foreach (var file in files)
         {
-            throw new FileNotFoundException($"Eval file {file} does not exist.");
+            all.AddRange(await EvaluateAsync(context, line, file, cancellationToken));
         }
 
+        if (files.Count > 1)
+        {
+            context.Out.WriteLine();
+            context.Out.WriteLine($"all {files.Count} sets: {all.Count} questions, recall@5 {all.Average(r => r.RecallAt5):0.000}, MRR@10 {all.Average(r => r.Rank is { } k ? 1.0 / k : 0):0.000}");
+        }
+
+        return 0;
+    }
+
+    private static IEnumerable<string> ExpandFiles(string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (Directory.Exists(full))
+        {
+            return Directory.EnumerateFiles(full, "*.jsonl").Order(StringComparer.Ordinal);
+        }
+
+        return File.Exists(full) ? [full] : throw new FileNotFoundException($"Eval file {full} does not exist.");
+    }
+
+    private static async Task<IReadOnlyList<QuestionResult>> EvaluateAsync(CliContext context, CommandLine line, string file, CancellationToken cancellationToken)
+    {
         var root = line.Get("root") ?? PublicDataSetFor(file, context.ContentRoot);
         var knowledge = KnowledgeCommandSupport.Open(context, root, line.Get("index"));
         var report = await knowledge.Ingestor.IngestAsync(cancellationToken);
@@ -45,6 +69,7 @@ public sealed class EvalCommand : ICliCommand
 
         var questions = RetrievalEvaluation.Load(file);
         var summary = await RetrievalEvaluation.RunAsync(knowledge.Index, questions, !line.Has("no-filter"), cancellationToken);
+        context.Out.WriteLine();
         context.Out.WriteLine($"eval {Path.GetFileName(file)} over {knowledge.Settings.RootPath}");
         context.Out.WriteLine($"questions: {summary.Questions}");
         context.Out.WriteLine($"recall@5:  {summary.RecallAt5:0.000}");
@@ -68,7 +93,7 @@ public sealed class EvalCommand : ICliCommand
             }
         }
 
-        return 0;
+        return summary.Results;
     }
 
     // An eval set named after a public data set (linuxcnc-docs.jsonl) is about that data set's documents.

@@ -27,6 +27,7 @@ public sealed class RetrievalOnlyAnswerService(IKnowledgeIndex index) : IAnswerS
         var topK = Math.Clamp(request.TopK, 1, MaxTopK);
         var filter = string.IsNullOrWhiteSpace(request.Machine) ? null : new SearchFilter(Machine: request.Machine.Trim());
         var hits = await index.SearchAsync(new SearchQuery(request.Question, topK, filter), cancellationToken);
+        hits = await WithBothKindsAsync(hits, request.Question, topK, filter, cancellationToken);
         var notes = new List<string>();
         var citations = new List<Citation>();
         var text = new StringBuilder();
@@ -65,12 +66,49 @@ public sealed class RetrievalOnlyAnswerService(IKnowledgeIndex index) : IAnswerS
         yield return new AnswerCompleted(new Answer(NewId(), request.Question, text.ToString().TrimEnd(), citations, AnswerModes.RetrievalOnly, [], notes));
     }
 
+    /// <summary>
+    /// When the best passages are all incident records (or all manual sections), the last place goes to the best of the
+    /// other kind: a technician facing a recurring fault needs the manual's procedure beside the history, and an
+    /// engineer the history beside the manual.
+    /// </summary>
+    private async Task<IReadOnlyList<ScoredPassage>> WithBothKindsAsync(
+        IReadOnlyList<ScoredPassage> hits, string question, int topK, SearchFilter? filter, CancellationToken cancellationToken)
+    {
+        if (topK < 2 || hits.Count == 0)
+        {
+            return hits;
+        }
+
+        foreach (var kind in new[] { DocumentKind.Manual, DocumentKind.Incident })
+        {
+            if (hits.Any(h => h.Passage.Kind == kind))
+            {
+                continue;
+            }
+
+            var other = await index.SearchAsync(new SearchQuery(question, 1, (filter ?? new SearchFilter()) with { Kind = kind }), cancellationToken);
+            if (other.Count > 0)
+            {
+                return [.. hits.Take(Math.Min(hits.Count, topK - 1)), other[0]];
+            }
+        }
+
+        return hits;
+    }
+
     private static string NewId() => Guid.NewGuid().ToString("n");
 
     private static string Heading(Passage passage) =>
         passage.Kind == DocumentKind.Incident
             ? $"Incident {passage.Section} ({passage.Machine ?? passage.Source})"
-            : passage.SectionPath.Count == 0 ? passage.Title : $"{passage.Title} › {passage.Section}";
+            : passage.SectionPath.Count == 0 ? ShortTitle(passage.Title) : $"{ShortTitle(passage.Title)} › {passage.Section}";
+
+    // "Plastica IM-250 Injection Moulding Machine — Operation and Maintenance Manual" reads as its first part in a list.
+    private static string ShortTitle(string title)
+    {
+        var dash = title.IndexOf(" — ", StringComparison.Ordinal);
+        return dash > 0 ? title[..dash] : title;
+    }
 
     /// <summary>
     /// The passage itself when it is short; otherwise the run of lines that shares most words with the question,

@@ -19,7 +19,7 @@ namespace Assistant.Knowledge.Indexing;
 public sealed class KnowledgeIngestor : IKnowledgeIngestor
 {
     // Bump when readers or chunking change what a file turns into: every file is then read again.
-    private const string PipelineVersion = "knowledge-pipeline-5";
+    private const string PipelineVersion = "knowledge-pipeline-8";
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -144,6 +144,11 @@ public sealed class KnowledgeIngestor : IKnowledgeIngestor
             await _store.RemoveDocumentAsync(gone, cancellationToken);
             removed++;
             _logger.LogInformation("Removed {Source} from the index: the file is gone", gone);
+        }
+
+        if (read + removed > 0)
+        {
+            await _store.OptimizeAsync(cancellationToken);
         }
 
         await _store.SetMetaAsync("last_ingested", DateTimeOffset.UtcNow.ToString("O"), cancellationToken);

@@ -13,6 +13,11 @@ public sealed record DocumentRecord(string Source, long Size, long ModifiedTicks
 /// <summary>A passage as the store writes it: with its place in the file, its filter scope and, when embeddings are on, its vector.</summary>
 public sealed record StoredPassage(Passage Passage, int Ordinal, IReadOnlyCollection<string> Scope, float[]? Vector = null);
 
+/// <remarks>
+/// The FTS5 table keeps its own copy of the indexed terms. A contentless table (<c>content=''</c> with
+/// <c>contentless_delete</c>) would be smaller, but a delete there leaves BM25's row count and average length behind,
+/// so a file rewritten in place ranked differently from a fresh index (see IndexStatisticsTests).
+/// </remarks>
 /// <summary>
 /// The index file: passages, their FTS5 terms, filter scopes and vectors, in one SQLite database in WAL mode.
 /// Every change to one source file is one transaction, so a killed ingestion leaves each file either wholly old
@@ -20,7 +25,7 @@ public sealed record StoredPassage(Passage Passage, int Ordinal, IReadOnlyCollec
 /// </summary>
 public sealed class KnowledgeStore
 {
-    private const string SchemaVersion = "4";
+    private const string SchemaVersion = "6";
 
     private readonly string _connectionString;
     private readonly SemaphoreSlim _schemaLock = new(1, 1);
@@ -103,10 +108,10 @@ public sealed class KnowledgeStore
                     CREATE INDEX passage_scope_passage ON passage_scope(passage);
                     CREATE TABLE passage_vectors(passage INTEGER PRIMARY KEY, vector BLOB NOT NULL);
                     CREATE VIRTUAL TABLE passages_fts USING fts5(
-                        heading, body, heading_stem, body_stem, content = '', contentless_delete = 1,
+                        heading, body, heading_stem, body_stem, scope,
                         tokenize = "unicode61 remove_diacritics 2 tokenchars '-_.'");
                     CREATE VIRTUAL TABLE passages_terms USING fts5vocab(passages_fts, 'row');
-                    INSERT INTO meta(key, value) VALUES ('schema', '4'), ('generation', '0');
+                    INSERT INTO meta(key, value) VALUES ('schema', '6'), ('generation', '0');
                     """, cancellationToken);
             }
 
@@ -160,8 +165,8 @@ public sealed class KnowledgeStore
             VALUES ($id, $source, $ordinal, $kind, $title, $section, $start, $end, $text, $machine, $line, $fields) RETURNING rowid;
             """, "$id", "$source", "$ordinal", "$kind", "$title", "$section", "$start", "$end", "$text", "$machine", "$line", "$fields");
         await using var insertTerms = Command(connection, transaction,
-            "INSERT INTO passages_fts(rowid, heading, body, heading_stem, body_stem) VALUES ($rowid, $heading, $body, $heading_stem, $body_stem);",
-            "$rowid", "$heading", "$body", "$heading_stem", "$body_stem");
+            "INSERT INTO passages_fts(rowid, heading, body, heading_stem, body_stem, scope) VALUES ($rowid, $heading, $body, $heading_stem, $body_stem, $scope);",
+            "$rowid", "$heading", "$body", "$heading_stem", "$body_stem", "$scope");
         await using var insertScope = Command(connection, transaction, "INSERT OR IGNORE INTO passage_scope(value, passage) VALUES ($value, $passage);", "$value", "$passage");
         await using var insertVector = Command(connection, transaction, "INSERT INTO passage_vectors(passage, vector) VALUES ($passage, $vector);", "$passage", "$vector");
 
@@ -174,8 +179,10 @@ public sealed class KnowledgeStore
 
             var heading = TechnicalTokenizer.Terms(HeadingText(p));
             var body = TechnicalTokenizer.Terms(BodyText(p));
+            var scope = stored.Scope.Count == 0 ? [PlantWideToken] : stored.Scope.Select(ScopeToken);
             Set(insertTerms, rowid, string.Join(' ', heading), string.Join(' ', body),
-                string.Join(' ', TechnicalTokenizer.Stems(heading)), string.Join(' ', TechnicalTokenizer.Stems(body)));
+                string.Join(' ', TechnicalTokenizer.Stems(heading)), string.Join(' ', TechnicalTokenizer.Stems(body)),
+                string.Join(' ', scope.Append(KindToken(p.Kind))));
             await insertTerms.ExecuteNonQueryAsync(cancellationToken);
 
             foreach (var value in stored.Scope)
@@ -204,6 +211,13 @@ public sealed class KnowledgeStore
 
         await BumpGenerationAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Merges the FTS5 segments a run of small per-file transactions leaves, so queries read one b-tree.</summary>
+    public async Task OptimizeAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, null, "INSERT INTO passages_fts(passages_fts) VALUES ('optimize');", cancellationToken);
     }
 
     /// <summary>A file whose content did not change but whose timestamp did: remember the new timestamp only.</summary>
@@ -253,6 +267,23 @@ public sealed class KnowledgeStore
         await using var command = Command(connection, null, "INSERT OR REPLACE INTO meta(key, value) VALUES ($key, $value);", "$key", "$value");
         Set(command, key, value);
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Scope term of a passage that names no machine or line: it passes every machine and line filter.</summary>
+    public const string PlantWideToken = "_plant_wide_";
+
+    public static string KindToken(DocumentKind kind) => "_kind_" + kind.ToString().ToLowerInvariant();
+
+    /// <summary>A machine, machine type or line id as one FTS5 term: lower case, anything but letters, digits, '-', '_' and '.' as '_'.</summary>
+    public static string ScopeToken(string value)
+    {
+        var token = new System.Text.StringBuilder(value.Length);
+        foreach (var c in value.Trim().ToLowerInvariant())
+        {
+            token.Append(char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_');
+        }
+
+        return token.ToString();
     }
 
     /// <summary>The text of a passage's heading column: its document title and section path.</summary>

@@ -231,20 +231,18 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeIndex
         // Rank inside FTS5 first and read the few winning rows after: joining every match to its text costs more than BM25.
         var sql = new StringBuilder($"""
             WITH hits AS (
-                SELECT rowid, bm25(passages_fts, {h}, 1.0, {hs}, {s}) AS score
+                SELECT rowid, bm25(passages_fts, {h}, 1.0, {hs}, {s}, 0.0) AS score
                 FROM passages_fts
                 WHERE passages_fts MATCH $match
             """);
-        AppendFilter(sql, filter);
         sql.Append($"""
                 ORDER BY score LIMIT $limit)
             SELECT {Columns("p")}, hits.score FROM hits JOIN passages p ON p.rowid = hits.rowid ORDER BY hits.score;
             """);
 
         await using var command = KnowledgeStore.Command(connection, null, sql.ToString());
-        command.Parameters.AddWithValue("$match", match);
+        command.Parameters.AddWithValue("$match", WithFilter(match, filter));
         command.Parameters.AddWithValue("$limit", limit);
-        AddFilterParameters(command, filter);
         var result = new List<(long, ScoredPassage)>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -255,40 +253,28 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeIndex
         return result;
     }
 
-    private static void AppendFilter(StringBuilder sql, SearchFilter? filter)
+    /// <summary>
+    /// The filters as FTS5 terms on the <c>scope</c> column (weight 0 in BM25), so FTS5 intersects doclists instead of
+    /// SQLite checking every match against another table. A passage with no scope is plant-wide and passes machine
+    /// and line filters.
+    /// </summary>
+    private static string WithFilter(string match, SearchFilter? filter)
     {
-        if (filter?.Kind is not null)
-        {
-            sql.Append(" AND (SELECT kind FROM passages k WHERE k.rowid = passages_fts.rowid) = $kind");
-        }
-
-        if (!string.IsNullOrWhiteSpace(filter?.Machine))
-        {
-            sql.Append(" AND (EXISTS (SELECT 1 FROM passage_scope s WHERE s.value = $machine AND s.passage = passages_fts.rowid) OR NOT EXISTS (SELECT 1 FROM passage_scope s WHERE s.passage = passages_fts.rowid))");
-        }
-
-        if (!string.IsNullOrWhiteSpace(filter?.Line))
-        {
-            sql.Append(" AND (EXISTS (SELECT 1 FROM passage_scope s WHERE s.value = $line AND s.passage = passages_fts.rowid) OR NOT EXISTS (SELECT 1 FROM passage_scope s WHERE s.passage = passages_fts.rowid))");
-        }
-    }
-
-    private static void AddFilterParameters(SqliteCommand command, SearchFilter? filter)
-    {
+        var clauses = new List<string>();
         if (filter?.Kind is { } kind)
         {
-            command.Parameters.AddWithValue("$kind", (int)kind);
+            clauses.Add($"scope : \"{KnowledgeStore.KindToken(kind)}\"");
         }
 
-        if (!string.IsNullOrWhiteSpace(filter?.Machine))
+        foreach (var value in new[] { filter?.Machine, filter?.Line })
         {
-            command.Parameters.AddWithValue("$machine", filter.Machine.Trim().ToLowerInvariant());
+            if (!string.IsNullOrWhiteSpace(value))
+            {
+                clauses.Add($"scope : (\"{KnowledgeStore.ScopeToken(value)}\" OR \"{KnowledgeStore.PlantWideToken}\")");
+            }
         }
 
-        if (!string.IsNullOrWhiteSpace(filter?.Line))
-        {
-            command.Parameters.AddWithValue("$line", filter.Line.Trim().ToLowerInvariant());
-        }
+        return clauses.Count == 0 ? match : $"({match}) AND {string.Join(" AND ", clauses)}";
     }
 
     private static Passage ReadPassage(SqliteDataReader reader)

@@ -328,6 +328,8 @@ public sealed partial class AsciiDocDocumentReader : IDocumentReader
             text = CrossReference().Replace(text, m => m.Groups[2].Success ? m.Groups[2].Value : m.Groups[1].Value);
             text = Macro().Replace(text, m => m.Groups[2].Value.Length > 0 ? m.Groups[2].Value : m.Groups[1].Value);
             text = AttributeReference().Replace(text, m => _attributes.TryGetValue(m.Groups[1].Value, out var value) ? value : m.Value);
+            text = RoleSpan().Replace(text, "$1");
+            text = Passthrough().Replace(text, "$1");
             text = Emphasis().Replace(text, "$1");
             if (text.EndsWith(" +", StringComparison.Ordinal))
             {
@@ -376,6 +378,14 @@ public sealed partial class AsciiDocDocumentReader : IDocumentReader
 
     [GeneratedRegex(@"\b(?:link|xref|kbd|btn|menu|footnote|pass|https?|mailto):([^\[\s]*)\[([^\]]*)\]")]
     private static partial Regex Macro();
+
+    // [yellow-background]#fnct_01_read_coils#; a bare #...# is left alone: G-code parameters are written #1, #<tool>.
+    [GeneratedRegex(@"\[[\w.-]+\]#([^#\n]+)#")]
+    private static partial Regex RoleSpan();
+
+    // +prepare_prolog+ (literal passthrough around one term).
+    [GeneratedRegex(@"(?<![\w+])\+(\w[^+\s]*)\+(?![\w+])")]
+    private static partial Regex Passthrough();
 
     [GeneratedRegex(@"\{([\w-]+)\}")]
     private static partial Regex AttributeReference();

@@ -34,10 +34,29 @@ public static class TechnicalTokenizer
         var stems = new List<string>();
         foreach (var term in terms)
         {
-            stems.Add(IsPlainWord(term) ? PorterStemmer.Stem(term) : term);
+            stems.Add(IsPlainWord(term) ? Stem(term) : term);
         }
 
         return stems;
+    }
+
+    // A plant's vocabulary is a few thousand words: stem each once, not once per occurrence.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> StemCache = new(StringComparer.Ordinal);
+
+    private static string Stem(string word)
+    {
+        if (StemCache.TryGetValue(word, out var stem))
+        {
+            return stem;
+        }
+
+        stem = PorterStemmer.Stem(word);
+        if (StemCache.Count < 500_000)
+        {
+            StemCache.TryAdd(word, stem);
+        }
+
+        return stem;
     }
 
     public static bool IsPlainWord(string term)
