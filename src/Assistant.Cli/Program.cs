@@ -46,9 +46,13 @@ var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
     ContentRootPath = contentRoot,
     Args = [],
 });
+// A command prints its own results; the log shows only warnings and errors unless ASSISTANT_LOG_LEVEL says otherwise.
+builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+{
+    ["Logging:LogLevel:Default"] = Environment.GetEnvironmentVariable("ASSISTANT_LOG_LEVEL") ?? nameof(LogLevel.Warning),
+});
 builder.Logging.ClearProviders();
 builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
-builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Services
     .AddKnowledge(builder.Configuration)
     .AddLlama(builder.Configuration)

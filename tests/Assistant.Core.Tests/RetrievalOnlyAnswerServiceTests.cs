@@ -115,6 +115,31 @@ public sealed partial class RetrievalOnlyAnswerServiceTests(SamplePlantIndex pla
     }
 
     [Fact]
+    public async Task A_how_do_I_question_leads_with_the_manuals_procedure_not_old_repairs()
+    {
+        var plain = await plant.Index.SearchAsync(new SearchQuery("How do I change the return filter on HP-1?", 5, new SearchFilter(Machine: "HP-1")));
+        Assert.DoesNotContain(plain, h => h.Passage.Section.Contains("Return filter element change", StringComparison.Ordinal));
+
+        var answer = await _service.AskAsync(new AskRequest("How do I change the return filter on HP-1?", Machine: "HP-1", TopK: 5));
+
+        Assert.Equal(DocumentKind.Manual.ToString(), KindOf(answer.Citations[0]));
+        Assert.Contains(answer.Citations.Take(3), c => c.Section.Contains("Return filter element change", StringComparison.Ordinal));
+        Assert.Contains(answer.Citations, c => c.Source.StartsWith("incidents/", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("How do I lock out the press?", UserRole.Engineer, DocumentKind.Manual)]
+    [InlineData("What does E-305 mean?", UserRole.Engineer, DocumentKind.Manual)]
+    [InlineData("Why does IM-2 zone 3 keep failing?", UserRole.Technician, DocumentKind.Incident)]
+    [InlineData("spindle hot on CNC-2", UserRole.Technician, DocumentKind.Manual)]
+    [InlineData("spindle hot on CNC-2", UserRole.Engineer, DocumentKind.Incident)]
+    public void The_question_and_then_the_role_decide_which_kind_of_document_leads(string question, UserRole role, DocumentKind expected) =>
+        Assert.Equal(expected, EvidenceRetrieval.LeadingKind(question, role));
+
+    private static string KindOf(Citation citation) =>
+        citation.Source.StartsWith("incidents/", StringComparison.Ordinal) ? nameof(DocumentKind.Incident) : nameof(DocumentKind.Manual);
+
+    [Fact]
     public async Task Engineers_get_the_evidence_wording()
     {
         var answer = await _service.AskAsync(new AskRequest("recurring E-217 root cause", Role: UserRole.Engineer));

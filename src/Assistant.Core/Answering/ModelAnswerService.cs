@@ -203,7 +203,7 @@ public sealed class ModelAnswerService : IAnswerService
     {
         var topK = Math.Clamp(request.TopK, 1, _options.MaxPassages);
         var filter = PlantContext.FilterFor(request.Machine, _plant);
-        var found = await _index.SearchAsync(new SearchQuery(request.Question.Trim(), topK, filter), cancellationToken).ConfigureAwait(false);
+        var found = await EvidenceRetrieval.SearchAsync(_index, request.Question.Trim(), topK, filter, request.Role, cancellationToken).ConfigureAwait(false);
         var passages = found.Select(s => s.Passage).ToList();
 
         // Technicians' steps need the manual's own lock-out/tag-out and PPE words; the section goes in last,

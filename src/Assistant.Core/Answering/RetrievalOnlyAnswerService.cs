@@ -26,8 +26,7 @@ public sealed class RetrievalOnlyAnswerService(IKnowledgeIndex index) : IAnswerS
 
         var topK = Math.Clamp(request.TopK, 1, MaxTopK);
         var filter = string.IsNullOrWhiteSpace(request.Machine) ? null : new SearchFilter(Machine: request.Machine.Trim());
-        var hits = await index.SearchAsync(new SearchQuery(request.Question, topK, filter), cancellationToken);
-        hits = await WithBothKindsAsync(hits, request.Question, topK, filter, cancellationToken);
+        var hits = await EvidenceRetrieval.SearchAsync(index, request.Question, topK, filter, request.Role, cancellationToken);
         var notes = new List<string>();
         var citations = new List<Citation>();
         var text = new StringBuilder();
@@ -64,36 +63,6 @@ public sealed class RetrievalOnlyAnswerService(IKnowledgeIndex index) : IAnswerS
 
         notes.Add("Retrieval-only mode: no language model is loaded, so the answer quotes the best-matching passages instead of summarising them.");
         yield return new AnswerCompleted(new Answer(NewId(), request.Question, text.ToString().TrimEnd(), citations, AnswerModes.RetrievalOnly, [], notes));
-    }
-
-    /// <summary>
-    /// When the best passages are all incident records (or all manual sections), the last place goes to the best of the
-    /// other kind: a technician facing a recurring fault needs the manual's procedure beside the history, and an
-    /// engineer the history beside the manual.
-    /// </summary>
-    private async Task<IReadOnlyList<ScoredPassage>> WithBothKindsAsync(
-        IReadOnlyList<ScoredPassage> hits, string question, int topK, SearchFilter? filter, CancellationToken cancellationToken)
-    {
-        if (topK < 2 || hits.Count == 0)
-        {
-            return hits;
-        }
-
-        foreach (var kind in new[] { DocumentKind.Manual, DocumentKind.Incident })
-        {
-            if (hits.Any(h => h.Passage.Kind == kind))
-            {
-                continue;
-            }
-
-            var other = await index.SearchAsync(new SearchQuery(question, 1, (filter ?? new SearchFilter()) with { Kind = kind }), cancellationToken);
-            if (other.Count > 0)
-            {
-                return [.. hits.Take(Math.Min(hits.Count, topK - 1)), other[0]];
-            }
-        }
-
-        return hits;
     }
 
     private static string NewId() => Guid.NewGuid().ToString("n");
