@@ -13,12 +13,10 @@ public sealed class ModelBrowserFixture : BrowserFixture
     {
         base.ConfigureWebHost(builder);
         var models = TestModelWriter.WriteSet(Path.Combine(DataDirectory, "models"));
-        builder.UseSetting("Llama:ModelPath", models.ChatModelPath);
-        builder.UseSetting("Llama:AdaptersPath", models.AdaptersPath);
-        builder.UseSetting("Llama:ContextSize", "16384");
-        builder.UseSetting("Llama:ParallelSequences", "2");
-        builder.UseSetting("Assistant:AnswerTokens", "256");
-        builder.UseSetting("Assistant:MaxPassages", "3");
+        foreach (var (key, value) in models.AssistantSettings())
+        {
+            builder.UseSetting(key, value);
+        }
     }
 }
 

@@ -24,13 +24,10 @@ public sealed class ModelAppFactory : PlantAppFactory
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.UseSetting("Llama:ModelPath", Models.ChatModelPath);
-        builder.UseSetting("Llama:AdaptersPath", Models.AdaptersPath);
-        // The test model's tokenizer is byte-level: a prompt with passages takes many thousand tokens.
-        builder.UseSetting("Llama:ContextSize", "16384");
-        builder.UseSetting("Llama:ParallelSequences", "2");
-        builder.UseSetting("Assistant:AnswerTokens", "256");
-        builder.UseSetting("Assistant:MaxPassages", "3");
+        foreach (var (key, value) in Models.AssistantSettings())
+        {
+            builder.UseSetting(key, value);
+        }
     }
 }
 

@@ -19,7 +19,22 @@ public sealed record TestModelShape(
 }
 
 /// <summary>The files <see cref="TestModelWriter.WriteSet"/> made.</summary>
-public sealed record TestModelSet(string ChatModelPath, string EmbeddingModelPath, string AdaptersPath, string AdapterPath, string AdapterName);
+public sealed record TestModelSet(string ChatModelPath, string EmbeddingModelPath, string AdaptersPath, string AdapterPath, string AdapterName)
+{
+    /// <summary>
+    /// Configuration that runs the assistant on these models. Their tokenizer is byte-level, so a prompt with
+    /// passages takes many thousand tokens: the context is large and answers and passages are kept short.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> AssistantSettings() => new Dictionary<string, string>
+    {
+        ["Llama:ModelPath"] = ChatModelPath,
+        ["Llama:AdaptersPath"] = AdaptersPath,
+        ["Llama:ContextSize"] = "16384",
+        ["Llama:ParallelSequences"] = "2",
+        ["Assistant:AnswerTokens"] = "256",
+        ["Assistant:MaxPassages"] = "3",
+    };
+}
 
 /// <summary>
 /// Writes small GGUF models with random weights: no weights can be downloaded here, and random weights still
