@@ -15,12 +15,25 @@ namespace Assistant.Web.Tests;
 public class PlantAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public PlantAppFactory()
+        : this(null)
     {
-        KnowledgeRoot = Path.Combine(DataDirectory, "knowledge");
-        CopyDirectory(Path.Combine(AssistantPaths.FindContentRoot(), "knowledge"), KnowledgeRoot);
     }
 
-    public string DataDirectory { get; } = Directory.CreateTempSubdirectory("assistant-web-tests-").FullName;
+    /// <param name="dataDirectory">An existing data folder to start on, as a restarted host would; null for a new one.</param>
+    public PlantAppFactory(string? dataDirectory)
+    {
+        DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("assistant-web-tests-").FullName;
+        KnowledgeRoot = Path.Combine(DataDirectory, "knowledge");
+        if (dataDirectory is null)
+        {
+            CopyDirectory(Path.Combine(AssistantPaths.FindContentRoot(), "knowledge"), KnowledgeRoot);
+        }
+    }
+
+    public string DataDirectory { get; }
+
+    /// <summary>False for a host that shares its data folder with a later one (a restart test deletes it itself).</summary>
+    public bool DeleteDataOnDispose { get; init; } = true;
 
     public string KnowledgeRoot { get; }
 
@@ -59,6 +72,11 @@ public class PlantAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
+        if (!DeleteDataOnDispose)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(DataDirectory, recursive: true);
