@@ -1,4 +1,5 @@
 using Assistant.Core.Answering;
+using Assistant.Core.Knowledge;
 using Assistant.Knowledge;
 using Assistant.Knowledge.Evaluation;
 using Microsoft.Extensions.DependencyInjection;
@@ -147,7 +148,7 @@ public sealed class EvalCommand : ICliCommand
         var answers = context.Services.GetRequiredService<IAnswerService>();
         // Loads the model now, so its start-up is not counted in the first answer's time.
         var model = context.Services.GetService<ILanguageModelHost>()?.State;
-        var index = context.Services.GetRequiredService<Assistant.Core.Knowledge.IKnowledgeIndex>();
+        var index = context.Services.GetRequiredService<IKnowledgeIndex>();
         var done = 0;
         var citations = await CitationEvaluation.RunAsync(
             answers,
