@@ -125,7 +125,7 @@ public static class CitationEvaluation
             results.Count == 0 ? 0 : results.Average(r => r.Score.Recall),
             results.GroupBy(r => r.Mode).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
             times.Count == 0 ? TimeSpan.Zero : TimeSpan.FromTicks((long)times.Average(t => t.Ticks)),
-            times.Count == 0 ? TimeSpan.Zero : times[times.Count / 2],
+            times.Count == 0 ? TimeSpan.Zero : (times[(times.Count - 1) / 2] + times[times.Count / 2]) / 2,
             times.Count == 0 ? TimeSpan.Zero : times[^1],
             results);
     }
