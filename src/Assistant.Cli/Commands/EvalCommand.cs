@@ -1,16 +1,23 @@
+using Assistant.Core.Answering;
+using Assistant.Core.Knowledge;
+using Assistant.Knowledge;
 using Assistant.Knowledge.Evaluation;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Assistant.Cli.Commands;
 
-/// <summary><c>assistant eval</c>: recall@5 and MRR of retrieval on an eval set.</summary>
+/// <summary>
+/// <c>assistant eval</c>: recall@5 and MRR of retrieval on an eval set and, with <c>--answers</c>, citation precision
+/// and recall of the answers the configured pipeline (model or retrieval-only) gives.
+/// </summary>
 public sealed class EvalCommand : ICliCommand
 {
     public string Name => "eval";
 
-    public string Summary => "Measure retrieval on an eval set (JSONL): recall@5 and MRR.";
+    public string Summary => "Measure retrieval on an eval set (JSONL): recall@5 and MRR; --answers adds citation precision/recall.";
 
     public string Usage => """
-        FILE|FOLDER... [--root DIR] [--index FILE] [--verbose] [--no-filter]
+        FILE|FOLDER... [--root DIR] [--index FILE] [--verbose] [--no-filter] [--answers [--limit N]]
           FILE         JSONL, one {"id","question","expected":["path#heading-or-id",...],"machine"?} per line;
                        a FOLDER means each *.jsonl in it, reported one by one and then pooled
           --root DIR   documents the expected paths are relative to. Default: the configured knowledge folder, or,
@@ -18,28 +25,57 @@ public sealed class EvalCommand : ICliCommand
                        under shared/data (or $SHOPFLOOR_SHARED_DATA)
           --verbose    list each question that misses an expected item, with what came first
           --no-filter  ignore the questions' machine field
+          --answers    also ask each question (with its role and machine, 5 passages) of the configured answer
+                       pipeline (the model when Llama:ModelPath is set, else retrieval-only) and score the answer's
+                       citations against the expected items: precision over answers that cite something, recall over
+                       all, how many cite nothing, time per answer. Only for sets over the configured knowledge folder.
+          --limit N    with --answers, ask only the first N questions of each set (a model answers slowly)
         The index over the folder is brought up to date first.
         """;
 
     public async Task<int> RunAsync(CliContext context, IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var line = new CommandLine(args, ["verbose", "no-filter"]);
+        var line = new CommandLine(args, ["verbose", "no-filter", "answers"]);
         if (line.Positional.Count == 0)
         {
             throw new UsageException("Give an eval file or a folder of them.");
         }
 
+        var limit = line.Has("limit") ? line.GetInt("limit", 0) : (int?)null;
+        if (limit is < 1)
+        {
+            throw new UsageException("--limit takes a number of questions of at least 1.");
+        }
+
+        if (limit is not null && !line.Has("answers"))
+        {
+            throw new UsageException("--limit only limits the questions asked with --answers.");
+        }
+
         var files = line.Positional.SelectMany(ExpandFiles).ToList();
         var all = new List<QuestionResult>();
+        var answered = new List<AnswerResult>();
+        var setsAnswered = 0;
         foreach (var file in files)
         {
-            all.AddRange(await EvaluateAsync(context, line, file, cancellationToken));
+            var (retrieval, answers) = await EvaluateAsync(context, line, limit, file, cancellationToken);
+            all.AddRange(retrieval);
+            if (answers is not null)
+            {
+                answered.AddRange(answers);
+                setsAnswered++;
+            }
         }
 
         if (files.Count > 1)
         {
             context.Out.WriteLine();
             context.Out.WriteLine($"all {files.Count} sets: {all.Count} questions, recall@5 {all.Average(r => r.RecallAt5):0.000}, MRR@10 {all.Average(r => r.Rank is { } k ? 1.0 / k : 0):0.000}");
+            if (setsAnswered > 1)
+            {
+                context.Out.WriteLine($"answers pooled over the {setsAnswered} sets over the configured knowledge folder:");
+                PrintCitations(context.Out, CitationEvaluation.Summarize(answered));
+            }
         }
 
         return 0;
@@ -56,7 +92,8 @@ public sealed class EvalCommand : ICliCommand
         return File.Exists(full) ? [full] : throw new FileNotFoundException($"Eval file {full} does not exist.");
     }
 
-    private static async Task<IReadOnlyList<QuestionResult>> EvaluateAsync(CliContext context, CommandLine line, string file, CancellationToken cancellationToken)
+    private static async Task<(IReadOnlyList<QuestionResult> Retrieval, IReadOnlyList<AnswerResult>? Answers)> EvaluateAsync(
+        CliContext context, CommandLine line, int? limit, string file, CancellationToken cancellationToken)
     {
         var root = line.Get("root") ?? PublicDataSetFor(file, context.ContentRoot);
         var knowledge = KnowledgeCommandSupport.Open(context, root, line.Get("index"));
@@ -93,8 +130,84 @@ public sealed class EvalCommand : ICliCommand
             }
         }
 
-        return summary.Results;
+        if (!line.Has("answers"))
+        {
+            return (summary.Results, null);
+        }
+
+        var configured = context.Services.GetRequiredService<KnowledgeSettings>();
+        if (!SamePath(knowledge.Settings.RootPath, configured.RootPath) || !SamePath(knowledge.Settings.IndexPath, configured.IndexPath))
+        {
+            // The answer pipeline searches the configured index; scoring its citations against another folder's
+            // expected items would only measure the mismatch.
+            context.Out.WriteLine($"answers:   not asked: the answer pipeline reads the configured knowledge folder {configured.RootPath}, not this set's");
+            return (summary.Results, null);
+        }
+
+        var asked = limit is { } n ? questions.Take(n).ToList() : questions;
+        var answers = context.Services.GetRequiredService<IAnswerService>();
+        // Loads the model now, so its start-up is not counted in the first answer's time.
+        var model = context.Services.GetService<ILanguageModelHost>()?.State;
+        var index = context.Services.GetRequiredService<IKnowledgeIndex>();
+        var done = 0;
+        var citations = await CitationEvaluation.RunAsync(
+            answers,
+            index,
+            asked,
+            !line.Has("no-filter"),
+            r => context.Error.Write($"\ranswered {++done}/{asked.Count} ({r.Question.Id}: {r.Mode}, {r.Elapsed.TotalSeconds:0.0} s)      "),
+            cancellationToken);
+        context.Error.WriteLine();
+
+        context.Out.WriteLine(asked.Count < questions.Count
+            ? $"answers to the first {asked.Count} of {questions.Count} questions (--limit), model: {ModelLine(model)}"
+            : $"answers to all {asked.Count} questions, model: {ModelLine(model)}");
+        PrintCitations(context.Out, citations);
+
+        if (line.Has("verbose"))
+        {
+            foreach (var result in citations.Results.Where(r => r.Score.Missed.Count > 0 || r.Score.Unexpected.Count > 0))
+            {
+                var precision = result.Score.Precision is { } p ? p.ToString("0.00") : "n/a";
+                context.Out.WriteLine();
+                context.Out.WriteLine($"{result.Question.Id}: \"{result.Question.Question}\" cites {result.Score.Cited}, precision {precision}, recall {result.Score.Recall:0.00} ({result.Mode}, {result.Elapsed.TotalSeconds:0.00} s)");
+                foreach (var missed in result.Score.Missed)
+                {
+                    context.Out.WriteLine($"  not cited {missed}");
+                }
+
+                foreach (var unexpected in result.Score.Unexpected)
+                {
+                    context.Out.WriteLine($"  cited     {unexpected}");
+                }
+
+                foreach (var note in result.Notes.Where(_ => result.Score.Cited == 0))
+                {
+                    context.Out.WriteLine($"  note: {note}");
+                }
+            }
+        }
+
+        return (summary.Results, citations.Results);
     }
+
+    private static void PrintCitations(TextWriter output, CitationSummary summary)
+    {
+        var cited = summary.Questions - summary.WithoutCitations;
+        output.WriteLine($"answer mode:         {string.Join(", ", summary.Modes.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key} {m.Value}"))}");
+        output.WriteLine($"citation precision:  {(summary.Precision is { } p ? p.ToString("0.000") : "n/a")} (mean over the {cited} answers that cite something)");
+        output.WriteLine($"citation recall:     {summary.Recall:0.000} (mean over all {summary.Questions}; an answer citing nothing scores 0)");
+        output.WriteLine($"no citations:        {summary.WithoutCitations} of {summary.Questions} (escalations, refusals, nothing found)");
+        output.WriteLine($"time per answer:     mean {summary.MeanElapsed.TotalSeconds:0.000} s, median {summary.MedianElapsed.TotalSeconds:0.000} s, max {summary.MaxElapsed.TotalSeconds:0.000} s");
+    }
+
+    private static string ModelLine(LanguageModelState? state) =>
+        state is null ? "none registered"
+        : state.Error is { } error ? $"{state.Description} (not usable: {error})"
+        : state.Description;
+
+    private static bool SamePath(string a, string b) =>
+        string.Equals(Path.GetFullPath(a).TrimEnd('/', '\\'), Path.GetFullPath(b).TrimEnd('/', '\\'), StringComparison.Ordinal);
 
     // An eval set named after a public data set (linuxcnc-docs.jsonl) is about that data set's documents.
     private static string? PublicDataSetFor(string file, string contentRoot)
