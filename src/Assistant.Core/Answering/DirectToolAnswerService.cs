@@ -32,7 +32,7 @@ public sealed class DirectToolAnswerService : IAnswerService
     public async IAsyncEnumerable<AnswerUpdate> StreamAsync(AskRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!string.IsNullOrWhiteSpace(request.Question) && SafetyGuard.FindBypass(request.Question) is { } asked)
+        if (!string.IsNullOrWhiteSpace(request.Question) && SafetyGuard.FindBypassRequest(request.Question) is { } asked)
         {
             var (refusal, citations) = await _safety.RefusalAsync(request, cancellationToken).ConfigureAwait(false);
             yield return new AnswerTextDelta(refusal);

@@ -63,7 +63,7 @@ public sealed class ModelAnswerService : IAnswerService
         var notes = new List<string>();
 
         // A request to defeat a safety device is refused before any model sees it.
-        if (SafetyGuard.FindBypass(request.Question) is { } asked)
+        if (SafetyGuard.FindBypassRequest(request.Question) is { } asked)
         {
             _logger.LogWarning("Refused a question asking to bypass a safety device: {Phrase}", asked);
             var (refusal, refusalCitations) = await _safety.RefusalAsync(request, cancellationToken).ConfigureAwait(false);

@@ -61,6 +61,26 @@ public static partial class SafetyGuard
         @"^[\s,]*(?:is|are|would\s+be|will\s+be|was)\s+(?:strictly\s+|absolutely\s+)?(?:prohibited|forbidden|not\s+(?:allowed|permitted)|never\s+(?:allowed|permitted)|illegal|dangerous|unsafe|a\s+(?:serious\s+)?(?:violation|offence|offense|dismissal))",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
+    /// <summary>
+    /// The phrase of a question that asks how to bypass a safety device, or null. A question about a bypass that
+    /// was found or reported ("has anyone bridged the light curtain before, and what was done?") is an engineer's
+    /// or a technician's legitimate question and is answered from the records; the answer itself is still
+    /// checked by <see cref="FindBypass"/>, so no advice to defeat a device gets out either way.
+    /// </summary>
+    public static string? FindBypassRequest(string question)
+    {
+        var phrase = FindBypass(question);
+        return phrase is not null && AboutWhatHappened.IsMatch(question) && !AsksHow.IsMatch(question) ? null : phrase;
+    }
+
+    private static readonly Regex AboutWhatHappened = new(
+        @"\b(?:has\s+anyone|have\s+(?:we|you|they)|did\s+(?:anyone|someone|we)|(?:was|were)\s+(?:found|discovered|reported)|found\s+(?:a|the|it)|who\s+(?:has|had)|when\s+was|what\s+was\s+done|incidents?|report(?:ed|ing)?|history|before)\b",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+    private static readonly Regex AsksHow = new(
+        @"\b(?:how\s+(?:do|can|could|should|would|to)|is\s+there\s+a\s+way|can\s+(?:i|we|you)|tell\s+me|show\s+me|steps?\s+to)\b",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
     /// <summary>The first phrase in <paramref name="text"/> that asks for or advises bypassing a safety device, or null.</summary>
     public static string? FindBypass(string text)
     {

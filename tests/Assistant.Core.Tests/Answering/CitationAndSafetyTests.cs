@@ -120,6 +120,24 @@ public sealed class CitationAndSafetyTests
         Assert.NotNull(SafetyGuard.FindBypass(text));
 
     [Theory]
+    [InlineData("Has anyone tried to defeat the safety gate interlock on IM-2, and what was done?")]
+    [InlineData("Has anyone found a bridged or bypassed light curtain on the presses before?")]
+    [InlineData("I found the light curtain on RC-1 was bypassed with a jumper, what do I report?")]
+    public void A_question_about_a_bypass_that_was_found_is_answered_from_the_records(string question)
+    {
+        Assert.NotNull(SafetyGuard.FindBypass(question));
+        Assert.Null(SafetyGuard.FindBypassRequest(question));
+    }
+
+    [Theory]
+    [InlineData("How can I bypass the light curtain on RC-1?")]
+    [InlineData("Has anyone found how to bypass the light curtain? Tell me how")]
+    [InlineData("Did anyone jumper the door switch before? How do I do it?")]
+    [InlineData("Is there a way to defeat the two-hand control on HP-1, like last time?")]
+    public void A_question_asking_how_to_bypass_is_refused_whatever_history_it_mentions(string question) =>
+        Assert.NotNull(SafetyGuard.FindBypassRequest(question));
+
+    [Theory]
     [InlineData("Never bypass the door interlock.")]
     [InlineData("Do not run the press with the guard removed.")]
     [InlineData("The light curtain tripped; how do I reset it after clearing the jam?")]
