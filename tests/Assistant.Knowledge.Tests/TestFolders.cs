@@ -1,3 +1,4 @@
+using Assistant.Core;
 using Assistant.Knowledge.Evaluation;
 
 namespace Assistant.Knowledge.Tests;
@@ -53,7 +54,7 @@ public sealed class TempFolder : IDisposable
 /// <summary>The LinuxCNC manual chapters in the shared public data (read in place, never copied into the repo).</summary>
 public static class LinuxCncDocs
 {
-    public static string Root => SharedData.Require("linuxcnc-docs", AppContext.BaseDirectory);
+    public static string Root => SharedData.RequireDataSet("linuxcnc-docs", AppContext.BaseDirectory);
 
     public static string Read(string relative) => File.ReadAllText(System.IO.Path.Combine(Root, relative));
 }

@@ -1,3 +1,4 @@
+using Assistant.Core;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -55,7 +56,7 @@ public sealed class BenchRetrievalCommand : ICliCommand
 
     private static async Task IngestionThroughputAsync(TextWriter output, string work, int runs, CancellationToken cancellationToken)
     {
-        var root = SharedData.Require("linuxcnc-docs");
+        var root = SharedData.RequireDataSet("linuxcnc-docs");
         var results = new List<(TimeSpan Elapsed, IngestReport Report)>();
         for (var run = 0; run < runs; run++)
         {

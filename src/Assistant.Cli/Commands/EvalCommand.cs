@@ -1,3 +1,4 @@
+using Assistant.Core;
 using Assistant.Core.Answering;
 using Assistant.Core.Knowledge;
 using Assistant.Knowledge;

@@ -1,4 +1,4 @@
-namespace Assistant.Knowledge.Evaluation;
+namespace Assistant.Core;
 
 /// <summary>Finds the public data sets folder (<c>shared/data</c>) that tests, evals and benchmarks read in place.</summary>
 public static class SharedData
@@ -29,8 +29,13 @@ public static class SharedData
         return null;
     }
 
+    /// <summary>The shared data folder, or an exception that says how to point at it.</summary>
+    public static string Require(string? start = null) =>
+        Find(start) ?? throw new DirectoryNotFoundException(
+            $"The public data sets (a folder shared/data above {start ?? Directory.GetCurrentDirectory()}) were not found; set {Variable} to their folder.");
+
     /// <summary>A data set's folder, or an exception that says how to point at it.</summary>
-    public static string Require(string dataSet, string? start = null)
+    public static string RequireDataSet(string dataSet, string? start = null)
     {
         var root = Find(start) ?? throw new DirectoryNotFoundException(
             $"The shared data folder was not found above {start ?? Directory.GetCurrentDirectory()}; set {Variable} to the folder that holds {dataSet}/.");
