@@ -20,7 +20,8 @@ public class PlantAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     /// <param name="dataDirectory">An existing data folder to start on, as a restarted host would; null for a new one.</param>
-    public PlantAppFactory(string? dataDirectory)
+    /// <remarks>Not public: xunit builds class fixtures through their only public constructor.</remarks>
+    internal PlantAppFactory(string? dataDirectory)
     {
         DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("assistant-web-tests-").FullName;
         KnowledgeRoot = Path.Combine(DataDirectory, "knowledge");
