@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
 namespace Assistant.Core;
 
 /// <summary>
@@ -27,6 +30,13 @@ public static class AssistantPaths
 
     public static string Resolve(string contentRoot, string path) =>
         Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(contentRoot, path));
+
+    /// <summary>The host's content root (or <see cref="FindContentRoot"/> outside a host).</summary>
+    public static string ContentRoot(IServiceProvider services) =>
+        services.GetService<IHostEnvironment>()?.ContentRootPath ?? FindContentRoot();
+
+    /// <summary>A configured path resolved against the host's content root.</summary>
+    public static string Resolve(IServiceProvider services, string path) => Resolve(ContentRoot(services), path);
 
     private static string? FindUpwards(string start)
     {

@@ -28,7 +28,7 @@ public static class KnowledgeServiceCollectionExtensions
 
         services.TryAddSingleton(sp =>
         {
-            var contentRoot = sp.GetService<IHostEnvironment>()?.ContentRootPath ?? AssistantPaths.FindContentRoot();
+            var contentRoot = AssistantPaths.ContentRoot(sp);
             return KnowledgeSettings.From(sp.GetRequiredService<IOptions<KnowledgeOptions>>().Value, contentRoot);
         });
         services.TryAddSingleton(sp => new KnowledgeStore(sp.GetRequiredService<KnowledgeSettings>().IndexPath));

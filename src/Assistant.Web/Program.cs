@@ -1,6 +1,5 @@
 using Assistant.Core;
 using Assistant.Core.Answering;
-using Assistant.Core.Plant;
 using Assistant.Knowledge;
 using Assistant.Llama;
 using Assistant.Tools.Classifiers;
@@ -28,9 +27,6 @@ builder.Services
     .AddProcessOptimizer(builder.Configuration)
     .AddAnswering(builder.Configuration);
 
-builder.Services.AddSingleton(sp => PlantLayout.Load(AssistantPaths.Resolve(
-    builder.Environment.ContentRootPath,
-    builder.Configuration["Assistant:PlantLayoutPath"] ?? "knowledge/plant.json")));
 builder.Services.AddOptions<AskLimits>().Bind(builder.Configuration.GetSection("Assistant:Ask"));
 builder.Services.AddSingleton<AskValidator>();
 builder.Services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection("Assistant"));

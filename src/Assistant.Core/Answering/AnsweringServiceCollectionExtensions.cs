@@ -50,8 +50,8 @@ public static class AnsweringServiceCollectionExtensions
                 "Each Assistant:Adapters:QuestionKinds entry needs a Name and at least one keyword.")
             .ValidateOnStart();
 
-        services.TryAddSingleton(sp => PlantLayout.Load(Resolve(sp, sp.GetRequiredService<IOptions<AssistantOptions>>().Value.PlantLayoutPath)));
-        services.TryAddSingleton(sp => new PromptLibrary(Resolve(sp, sp.GetRequiredService<IOptions<AssistantOptions>>().Value.PromptsPath)));
+        services.AddPlantLayout(configuration);
+        services.TryAddSingleton(sp => new PromptLibrary(AssistantPaths.Resolve(sp, sp.GetRequiredService<IOptions<AssistantOptions>>().Value.PromptsPath)));
 
         // The retrieval-only answerer moves under a key; its concrete type stays resolvable for whoever needs it.
         if (retrievalOnly is null)
@@ -92,6 +92,4 @@ public static class AnsweringServiceCollectionExtensions
         return services;
     }
 
-    private static string Resolve(IServiceProvider services, string path) =>
-        AssistantPaths.Resolve(services.GetService<IHostEnvironment>()?.ContentRootPath ?? AssistantPaths.FindContentRoot(), path);
 }

@@ -8,8 +8,7 @@ public sealed class AssistantOptions
     /// <summary>Folder of the system and task prompts (relative to the content root).</summary>
     public string PromptsPath { get; set; } = "prompts";
 
-    /// <summary>The plant's lines and machines (relative to the content root).</summary>
-    public string PlantLayoutPath { get; set; } = "knowledge/plant.json";
+    // Assistant:PlantLayoutPath (the plant's lines and machines) is read by AddPlantLayout, shared with the tools.
 
     /// <summary>Who a question goes to when the documents do not answer it, or when a request is refused.</summary>
     public string EscalateTo { get; set; } = "the shift maintenance lead";

@@ -11,9 +11,6 @@ public sealed class ClassifierOptions
     /// <summary>Latest readings per machine: a CSV or JSONL snapshot (relative to the content root).</summary>
     public string ReadingsPath { get; set; } = "knowledge/readings/latest.csv";
 
-    /// <summary>The plant layout that maps machines to classifiers.</summary>
-    public string PlantLayoutPath { get; set; } = "knowledge/plant.json";
-
     /// <summary>ORT threads per classifier session; 1 keeps single-row latency lowest.</summary>
     public int IntraOpThreads { get; set; } = 1;
 }

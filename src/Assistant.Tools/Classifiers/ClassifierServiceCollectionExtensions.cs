@@ -21,12 +21,12 @@ public static class ClassifierServiceCollectionExtensions
             .Validate(o => !string.IsNullOrWhiteSpace(o.Path), "Classifiers:Path must name the folder of classifier models.")
             .Validate(o => o.IntraOpThreads >= 0, "Classifiers:IntraOpThreads must be 0 (let ONNX Runtime decide) or more.");
 
-        services.TryAddSingleton(sp => PlantLayout.Load(Resolve(sp, sp.GetRequiredService<IOptions<ClassifierOptions>>().Value.PlantLayoutPath)));
+        services.AddPlantLayout(configuration);
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ClassifierOptions>>().Value;
             return new FaultClassifierRegistry(
-                Resolve(sp, options.Path),
+                AssistantPaths.Resolve(sp, options.Path),
                 new OnnxSessionOptions { IntraOpThreads = options.IntraOpThreads },
                 sp.GetService<ILogger<FaultClassifierRegistry>>());
         });
@@ -34,16 +34,13 @@ public static class ClassifierServiceCollectionExtensions
         {
             var registry = sp.GetRequiredService<FaultClassifierRegistry>();
             var options = sp.GetRequiredService<IOptions<ClassifierOptions>>().Value;
-            return new ReadingsSnapshot(Resolve(sp, options.ReadingsPath), (feature, text) => CategoryCode(registry, feature, text));
+            return new ReadingsSnapshot(AssistantPaths.Resolve(sp, options.ReadingsPath), (feature, text) => CategoryCode(registry, feature, text));
         });
         services.TryAddSingleton<FaultClassificationService>();
         services.TryAddSingleton<ClassifyFaultFunction>();
         services.AddSingleton<AIFunction>(sp => sp.GetRequiredService<ClassifyFaultFunction>());
         return services;
     }
-
-    private static string Resolve(IServiceProvider services, string path) =>
-        AssistantPaths.Resolve(services.GetService<IHostEnvironment>()?.ContentRootPath ?? AssistantPaths.FindContentRoot(), path);
 
     private static double? CategoryCode(FaultClassifierRegistry registry, string feature, string text)
     {

@@ -23,7 +23,7 @@ public static class ProcessServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ProcessOptimizerOptions>>().Value;
-            var root = sp.GetService<IHostEnvironment>()?.ContentRootPath ?? AssistantPaths.FindContentRoot();
+            var root = AssistantPaths.ContentRoot(sp);
             var logger = sp.GetService<ILoggerFactory>()?.CreateLogger<ProcessModelCatalog>();
             return ProcessModelCatalog.LoadFolder(AssistantPaths.Resolve(root, options.Path), logger);
         });

@@ -22,7 +22,7 @@ internal static class ClassifierTestEnvironment
         {
             ["Classifiers:Path"] = classifierFolder ?? ClassifierFolder,
             ["Classifiers:ReadingsPath"] = readingsPath ?? Path.Combine(RepoRoot, "knowledge", "readings", "latest.csv"),
-            ["Classifiers:PlantLayoutPath"] = Path.Combine(RepoRoot, "knowledge", "plant.json"),
+            ["Assistant:PlantLayoutPath"] = Path.Combine(RepoRoot, "knowledge", "plant.json"),
         };
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         return new ServiceCollection().AddFaultClassifiers(configuration).BuildServiceProvider();
