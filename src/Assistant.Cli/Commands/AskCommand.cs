@@ -1,6 +1,7 @@
 using Assistant.Core.Answering;
 using Assistant.Core.Knowledge;
 using Microsoft.Extensions.DependencyInjection;
+using Assistant.Core.Security;
 
 namespace Assistant.Cli.Commands;
 
