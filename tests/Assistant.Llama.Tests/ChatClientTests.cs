@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Assistant.Core.LanguageModel;
 using Assistant.Llama.Grammar;
 using Assistant.Llama.Inference;
 using Microsoft.Extensions.AI;
@@ -101,7 +102,7 @@ public sealed class ChatClientTests(TestModelFixture fixture)
             Assert.False(string.IsNullOrEmpty(call.CallId));
             var schema = call.Name == "classify_fault" ? Schema : ((AIFunctionDeclaration)tools[1]).JsonSchema;
             var arguments = JsonSerializer.SerializeToElement(call.Arguments);
-            Assert.Empty(JsonSchemaValidator.Validate(arguments, schema));
+            Assert.Empty(JsonSchemaValidator.Validate(schema, arguments));
         }
     }
 
@@ -151,7 +152,7 @@ public sealed class ChatClientTests(TestModelFixture fixture)
             else
             {
                 sawCall = true;
-                Assert.Empty(JsonSchemaValidator.Validate(JsonSerializer.SerializeToElement(call.Arguments), Schema));
+                Assert.Empty(JsonSchemaValidator.Validate(Schema, JsonSerializer.SerializeToElement(call.Arguments)));
             }
         }
 
@@ -166,7 +167,7 @@ public sealed class ChatClientTests(TestModelFixture fixture)
             var response = await fixture.ChatClient.GetResponseAsync([new ChatMessage(ChatRole.User, "Answer as JSON.")],
                 new ChatOptions { ResponseFormat = ChatResponseFormat.ForJsonSchema(Schema, "fault"), Temperature = 1.0f, Seed = seed, MaxOutputTokens = 400 });
             var answer = JsonDocument.Parse(response.Text).RootElement;
-            Assert.Empty(JsonSchemaValidator.Validate(answer, Schema));
+            Assert.Empty(JsonSchemaValidator.Validate(Schema, answer));
         }
     }
 

@@ -18,8 +18,9 @@ public static class AnsweringServiceCollectionExtensions
     /// <summary>
     /// Registers the answer pipeline from the <c>Assistant</c> section: <see cref="IAnswerService"/> answers with the
     /// language model while one is loaded and retrieval-only otherwise. The pipeline needs the knowledge index
-    /// (AddKnowledge), and uses the tools (<see cref="Microsoft.Extensions.AI.AIFunction"/>s) and the language
-    /// model host (AddLlama) when they are registered; the order of these calls does not matter.
+    /// (AddKnowledge), and uses the tools (every registered <see cref="Microsoft.Extensions.AI.AIFunction"/> becomes a
+    /// function of the plant's kernel plugin, see <see cref="PlantTools"/>) and the language model host (AddLlama) when
+    /// they are registered; the order of these calls does not matter.
     /// </summary>
     public static IServiceCollection AddAnswering(this IServiceCollection services, IConfiguration configuration)
     {
@@ -52,6 +53,7 @@ public static class AnsweringServiceCollectionExtensions
         // A host without a model: AddLlama adds the real one, which wins whichever of the two calls comes first.
         services.TryAddSingleton<ILanguageModelHost, NoLanguageModel>();
 
+        services.TryAddSingleton<PlantTools>();
         services.TryAddSingleton<RetrievalOnlyAnswerService>();
         services.TryAddSingleton<DirectToolAnswerService>();
         services.TryAddSingleton<ModelAnswerService>();

@@ -15,7 +15,7 @@ public sealed class JsonSchemaNotSupportedException(string message) : ArgumentEx
 /// integer (minimum >= 0 drops the sign; a range of up to 256 values is enforced exactly), number, boolean,
 /// null, array (items, minItems, maxItems), enum, const, oneOf/anyOf, allOf with one member, local $ref, and
 /// empty schemas (any JSON). Not enforced by the grammar: pattern, format, and ranges of non-integer numbers;
-/// <see cref="JsonSchemaValidator"/> checks those after generation.
+/// <see cref="Assistant.Core.LanguageModel.JsonSchemaValidator"/> checks those after generation.
 /// </summary>
 public sealed class JsonSchemaGrammar
 {

@@ -7,6 +7,8 @@ using Microsoft.Extensions.Options;
 using Assistant.Core.Answering.Composition;
 using Assistant.Core.Answering.Model;
 using Assistant.Core.Answering.Safety;
+using Assistant.Core.Answering.Tools;
+using Assistant.Core.Safety;
 
 namespace Assistant.Core.Tests.Answering;
 
@@ -95,8 +97,11 @@ public sealed class Harness
     {
         var options = Microsoft.Extensions.Options.Options.Create(Options);
         var prompts = new PromptLibrary(Repo.Prompts);
-        return new(Host, Index, Tools, prompts, new SafetyProcedures(Index, prompts, Repo.Plant, options), Repo.Plant, options, NullLogger<ModelAnswerService>.Instance);
+        return new(Host, Index, BuildTools(), prompts, new SafetyProcedures(Index, prompts, Repo.Plant, options), Repo.Plant, options, NullLoggerFactory.Instance);
     }
+
+    /// <summary>The tools as the plant's kernel plugin, with the real content screen and the filters.</summary>
+    public PlantTools BuildTools() => new(Tools, Repo.Plant, new SafetyGuardScreen(), Microsoft.Extensions.Options.Options.Create(Options), NullLoggerFactory.Instance);
 
     public async Task<List<AnswerUpdate>> StreamAsync(AskRequest request, CancellationToken cancellationToken = default)
     {

@@ -14,7 +14,7 @@ public sealed class PinnedArgumentsToolTests
             "classify_fault",
             "Classifies a machine's latest readings.");
 
-        var pinned = new PinnedArgumentsTool(tool, new Dictionary<string, object?> { ["machine"] = "CNC-2", ["unknown"] = "x" });
+        var pinned = new PinnedArgumentsTool(tool, new Dictionary<string, string> { ["machine"] = "CNC-2", ["unknown"] = "x" });
 
         Assert.Equal("classify_fault", pinned.Name);
         Assert.Equal(tool.Description, pinned.Description);

@@ -28,11 +28,16 @@ public sealed class ScriptedChatClient_TestDouble : IChatClient
         return this;
     }
 
+    /// <summary>A call of the tool <paramref name="name"/> under the name it was offered by (the kernel plugin
+    /// prefixes its own, e.g. plant_classify_fault), as the real client, held to the offered names by its grammar, writes it.</summary>
     public ScriptedChatClient_TestDouble ToolCall(string name, Dictionary<string, object?> arguments, string callId = "call-1")
     {
-        _turns.Enqueue((_, _) => [new FunctionCallContent(callId, name, arguments)]);
+        _turns.Enqueue((_, options) => [new FunctionCallContent(callId, OfferedName(options, name), arguments)]);
         return this;
     }
+
+    private static string OfferedName(ChatOptions? options, string name) =>
+        options?.Tools?.Select(t => t.Name).FirstOrDefault(n => n == name || n.EndsWith("_" + name, StringComparison.Ordinal)) ?? name;
 
     public ScriptedChatClient_TestDouble Turn(Func<IReadOnlyList<ChatMessage>, ChatOptions?, IReadOnlyList<AIContent>> turn)
     {

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Assistant.Core.Answering;
 using Microsoft.Extensions.AI;
 using Assistant.Core.Security;
+using Assistant.Core.Answering.Tools;
 
 namespace Assistant.Core.Tests.Answering;
 
@@ -47,7 +48,7 @@ public sealed class ToolLoopTests
 
         // The second model call sees its own call and the tool's real result.
         var second = harness.Chat.Calls[1].Messages;
-        Assert.Contains(second.SelectMany(m => m.Contents).OfType<FunctionCallContent>(), c => c.Name == "classify_fault");
+        Assert.Contains(second.SelectMany(m => m.Contents).OfType<FunctionCallContent>(), c => c.Name == PlantTools.ModelName("classify_fault"));
         var fed = Assert.Single(second.SelectMany(m => m.Contents).OfType<FunctionResultContent>());
         Assert.Equal("call-1", fed.CallId);
         Assert.Contains("tool wear", JsonSerializer.Serialize(fed.Result));
@@ -71,9 +72,15 @@ public sealed class ToolLoopTests
 
         await harness.StreamAsync(new AskRequest("Classify machine CNC-2 now"));
 
-        var first = Assert.IsType<RequiredChatToolMode>(harness.Chat.Calls[0].Options!.ToolMode);
-        Assert.Equal("classify_fault", first.RequiredFunctionName);
-        Assert.IsType<AutoChatToolMode>(harness.Chat.Calls[1].Options!.ToolMode);
+        var first = harness.Chat.Calls[0].Options!;
+        Assert.Equal(PlantTools.ModelName("classify_fault"), Assert.IsType<RequiredChatToolMode>(first.ToolMode).RequiredFunctionName);
+        // The machine the question named is pinned in the forced tool's schema, so the grammar writes it.
+        var forced = Assert.Single(first.Tools!.OfType<AIFunctionDeclaration>(), t => t.Name == PlantTools.ModelName("classify_fault"));
+        Assert.Equal("CNC-2", forced.JsonSchema.GetProperty("properties").GetProperty("machine").GetProperty("const").GetString());
+        var second = harness.Chat.Calls[1].Options!;
+        Assert.IsNotType<RequiredChatToolMode>(second.ToolMode);
+        var offered = Assert.Single(second.Tools!.OfType<AIFunctionDeclaration>());
+        Assert.False(offered.JsonSchema.GetProperty("properties").GetProperty("machine").TryGetProperty("const", out _));
     }
 
     [Fact]
@@ -117,15 +124,14 @@ public sealed class ToolLoopTests
         Assert.Null(completed.Call.Result);
         Assert.Contains("No sensor readings for CNC-2", completed.Call.Error);
         var fed = Assert.Single(harness.Chat.Calls[1].Messages.SelectMany(m => m.Contents).OfType<FunctionResultContent>());
-        Assert.StartsWith("Error:", Assert.IsType<string>(fed.Result));
-        Assert.Contains("No sensor readings", (string)fed.Result!);
+        Assert.Contains("classify_fault failed: No sensor readings for CNC-2", Assert.IsType<ToolError>(fed.Result).Error);
         Assert.Contains("No sensor readings", Assert.Single(Harness.Final(updates).ToolCalls).Error);
     }
 
     [Theory]
     [InlineData("{\"machine\":42}", "must be of type string")]
     [InlineData("{}", "arguments.machine is required")]
-    [InlineData("{\"machine\":\"CNC-2\",\"force\":true}", "not a parameter")]
+    [InlineData("{\"machine\":\"CNC-2\",\"force\":true}", "arguments.force is not allowed here (allowed: machine)")]
     public async Task Arguments_that_break_the_tool_schema_are_refused_without_running_the_tool(string arguments, string expected)
     {
         var calls = new List<string>();
@@ -138,12 +144,16 @@ public sealed class ToolLoopTests
             .ToolCall("classify_fault", JsonSerializer.Deserialize<Dictionary<string, object?>>(arguments)!)
             .Text("I could not classify it; the chiller filter is the usual cause [1].");
 
-        var updates = await harness.StreamAsync(new AskRequest("Classify CNC-2"));
+        var updates = await harness.StreamAsync(new AskRequest("Which fault is it?", Machine: "CNC-2"));
 
         Assert.Empty(calls);
         var error = Assert.Single(updates.OfType<ToolCallCompleted>()).Call.Error;
-        Assert.Contains("Invalid arguments", error);
+        Assert.Contains("Invalid arguments for classify_fault", error);
         Assert.Contains(expected, error);
+        Assert.Contains("The tool was not run.", error);
+        // The model is told the same, so it can correct the call.
+        var fed = Assert.Single(harness.Chat.Calls[1].Messages.SelectMany(m => m.Contents).OfType<FunctionResultContent>());
+        Assert.Equal(error, Assert.IsType<ToolError>(fed.Result).Error);
     }
 
     [Fact]

@@ -13,14 +13,18 @@ using Assistant.Core.Answering.Tools;
 using Assistant.Core.Answering.Citations;
 using Assistant.Core.Answering.Safety;
 using Assistant.Core.Answering;
+using Microsoft.SemanticKernel;
+using FunctionCallContent = Microsoft.Extensions.AI.FunctionCallContent;
+using FunctionResultContent = Microsoft.Extensions.AI.FunctionResultContent;
+using TextContent = Microsoft.Extensions.AI.TextContent;
 
 namespace Assistant.Core.Answering.Model;
 
 /// <summary>
 /// Answers with the plant's language model: retrieves passages for the question (filtered by machine or line),
-/// assembles the prompt from <c>prompts/</c> within the model's context, runs the tool loop (the model calls
-/// classify_fault / optimize_process, the results go back to it), then streams the final answer sentence by
-/// sentence through the safety and citation checks.
+/// assembles the prompt from <c>prompts/</c> within the model's context, lets Semantic Kernel run the tool loop
+/// (the model calls the plant plugin's classify_fault / optimize_process through the kernel's filters, the results
+/// go back to it), then streams the final answer sentence by sentence through the safety and citation checks.
 /// </summary>
 /// <remarks>
 /// Stream contract: <see cref="ToolCallStarted"/> / <see cref="ToolCallCompleted"/> pairs as tools run, then
@@ -32,29 +36,31 @@ public sealed class ModelAnswerService : IAnswerService
 {
     private readonly ILanguageModelHost _host;
     private readonly IKnowledgeIndex _index;
-    private readonly ToolRunner _tools;
+    private readonly PlantTools _tools;
     private readonly PromptBuilder _prompts;
     private readonly SafetyProcedures _safety;
     private readonly PlantLayout _plant;
     private readonly AssistantOptions _options;
+    private readonly ILoggerFactory _loggers;
     private readonly ILogger<ModelAnswerService> _logger;
 
     public ModelAnswerService(
         ILanguageModelHost host,
         IKnowledgeIndex index,
-        IEnumerable<AIFunction> tools,
+        PlantTools tools,
         PromptLibrary prompts,
         SafetyProcedures safety,
         PlantLayout plant,
         IOptions<AssistantOptions> options,
-        ILogger<ModelAnswerService> logger)
+        ILoggerFactory loggers)
     {
         _host = host;
         _index = index;
+        _tools = tools;
         _plant = plant;
         _options = options.Value;
-        _logger = logger;
-        _tools = new ToolRunner(tools, logger);
+        _loggers = loggers;
+        _logger = loggers.CreateLogger<ModelAnswerService>();
         _prompts = new PromptBuilder(prompts, host, _options, plant);
         _safety = safety;
     }
@@ -91,78 +97,73 @@ public sealed class ModelAnswerService : IAnswerService
                 "Configured adapters {Missing} are not loaded with the model (by name or purpose); answering without them. Add them to models/adapters/adapters.json or remove them from Assistant:Adapters.",
                 string.Join(", ", missingAdapters));
         }
+
+        // A question that names a tool and its machine forces that call in the first round, with the machine pinned.
+        var offerTools = _tools.Tools.Count > 0 && _options.MaxToolRounds > 0;
         var intent = ToolIntents.Detect(request.Question, request.Machine, _plant);
-        var forced = intent is { Problem: null } && _tools.Find(intent.ToolName) is not null ? intent.ToolName : null;
+        var forced = offerTools && intent is { Problem: null } ? _tools.Find(intent.ToolName) : null;
+        var pinned = forced is not null && ToolIntents.ArgumentsFor(forced, intent!.Machine).Arguments is { Count: > 0 } values
+            ? new PinnedArguments(forced.Name, values)
+            : null;
         _logger.LogInformation(
             "Answering with the model: {Passages} passages, adapters {Adapters}, tools {Tools}{Forced}",
-            ranked.Count, string.Join(",", adapters.Select(a => $"{a.Key}={a.Value}")), _tools.Tools.Count, forced is null ? "" : ", forcing " + forced);
+            ranked.Count, string.Join(",", adapters.Select(a => $"{a.Key}={a.Value}")), offerTools ? _tools.Tools.Count : 0, forced is null ? "" : ", forcing " + forced.Name);
 
-        var toolExchange = new List<ChatMessage>();
+        var toolContext = new ToolCallContext(request, pinned);
+        var kernel = _tools.KernelFor(toolContext);
+        var options = Settings(offerTools, forced is not null, adapters).ToChatOptions(kernel);
+        var round = new ToolRoundChatClient(chat, _prompts, request, ranked, forced?.Name, pinned, offerTools ? [.. options.Tools?.OfType<AIFunction>() ?? []] : []);
+        // Semantic Kernel's function invocation (not M.E.AI's own, which skips the kernel's filters) runs the loop;
+        // the kernel travels in the options ToChatOptions made, which is how its filters reach every call.
+        var toolLoop = round.AsBuilder().UseKernelFunctionInvocation(_loggers).Build();
+
         var toolCalls = new List<ToolCallRecord>();
-        var rounds = 0;
+        var running = new Dictionary<string, ToolCallRecord>(StringComparer.Ordinal);
         var text = new CheckedTextStream([]);
-        AssembledPrompt prompt;
-        while (true)
+        await foreach (var update in toolLoop.GetStreamingResponseAsync(round.Prompt.Messages, options, cancellationToken).ConfigureAwait(false))
         {
-            var offerTools = _tools.Tools.Count > 0 && rounds < _options.MaxToolRounds;
-            prompt = _prompts.Build(request, ranked, toolExchange, offerTools ? _tools.Tools : []);
-            text.Given = prompt.Passages.Select(p => p.Number).ToHashSet();
-            var options = ChatOptionsFor(offerTools, rounds == 0 ? forced : null, adapters, rounds == 0 ? intent : null);
-
-            var calls = new List<FunctionCallContent>();
-            await foreach (var update in chat.GetStreamingResponseAsync(prompt.Messages, options, cancellationToken).ConfigureAwait(false))
+            foreach (var content in update.Contents)
             {
-                foreach (var content in update.Contents)
+                switch (content)
                 {
-                    if (content is TextContent { Text: { Length: > 0 } delta })
-                    {
+                    case TextContent { Text: { Length: > 0 } delta }:
+                        text.Given = round.Prompt.Passages.Select(p => p.Number).ToHashSet();
                         foreach (var checkedText in text.Append(delta))
                         {
                             yield return new AnswerTextDelta(checkedText);
                         }
-                    }
-                    else if (content is FunctionCallContent call)
-                    {
-                        calls.Add(call);
-                    }
+
+                        break;
+                    case FunctionCallContent call:
+                        var started = _tools.Started(call.CallId, call.Name, call.Arguments);
+                        running[call.CallId] = started;
+                        yield return new ToolCallStarted(started);
+                        break;
+                    case FunctionResultContent result:
+                        var completed = _tools.Completed(
+                            running.Remove(result.CallId, out var startedCall) ? startedCall : _tools.Started(result.CallId, "(unknown call)", null),
+                            result.Result,
+                            result.Exception);
+                        toolCalls.Add(completed);
+                        yield return new ToolCallCompleted(completed);
+                        break;
                 }
-
-                if (text.UnsafePhrase is not null)
-                {
-                    break; // stops generation: disposing the stream cancels the model
-                }
             }
 
-            if (text.UnsafePhrase is not null || calls.Count == 0 || !offerTools)
+            if (text.UnsafePhrase is not null)
             {
-                break;
-            }
-
-            rounds++;
-            toolExchange.Add(new ChatMessage(ChatRole.Assistant, calls.Cast<AIContent>().ToList()));
-            var results = new List<AIContent>();
-            foreach (var call in calls)
-            {
-                var started = ToolRunner.Started(string.IsNullOrEmpty(call.CallId) ? $"call_{rounds}_{results.Count}" : call.CallId, call.Name, call.Arguments);
-                yield return new ToolCallStarted(started);
-                var run = await _tools.RunAsync(started, cancellationToken).ConfigureAwait(false);
-                toolCalls.Add(run.Record);
-                results.Add(run.ForModel);
-                yield return new ToolCallCompleted(run.Record);
-            }
-
-            toolExchange.Add(new ChatMessage(ChatRole.Tool, results));
-            if (rounds == _options.MaxToolRounds)
-            {
-                notes.Add($"The model reached the limit of {_options.MaxToolRounds} tool rounds (Assistant:MaxToolRounds); the answer uses the results gathered so far.");
+                break; // stops generation: disposing the stream cancels the model
             }
         }
 
+        notes.AddRange(toolContext.Notes);
         foreach (var rest in text.Flush())
         {
             yield return new AnswerTextDelta(rest);
         }
 
+        var prompt = round.Prompt;
+        text.Given = prompt.Passages.Select(p => p.Number).ToHashSet();
         if (prompt.DroppedPassages.Count > 0)
         {
             notes.Add($"{prompt.DroppedPassages.Count} lower-ranked passage(s) were left out to fit the model's context.");
@@ -227,41 +228,28 @@ public sealed class ModelAnswerService : IAnswerService
         return passages.Select((p, i) => new NumberedPassage(i + 1, p)).ToList();
     }
 
-    /// <summary>The forced tool with the arguments the question named pinned in its schema; other tools as they are.</summary>
-    private static AITool Pinned(AIFunction tool, string? forcedTool, ToolIntent? intent)
+    /// <summary>
+    /// What one answer asks of the model: its output limit and temperature, the adapters for the asker, and the
+    /// plant plugin's functions (all of them; the first round requires a call when the question names a tool).
+    /// </summary>
+    private PromptExecutionSettings Settings(bool offerTools, bool forceTool, IReadOnlyDictionary<string, float> adapters)
     {
-        if (intent is null || tool.Name != forcedTool)
+        var settings = new PromptExecutionSettings
         {
-            return tool;
-        }
-
-        var (arguments, _) = ToolIntents.ArgumentsFor(tool, intent.Machine);
-        return arguments is { Count: > 0 } ? new PinnedArgumentsTool(tool, arguments) : tool;
-    }
-
-    private ChatOptions ChatOptionsFor(bool offerTools, string? forcedTool, IReadOnlyDictionary<string, float> adapters, ToolIntent? intent)
-    {
-        var options = new ChatOptions
-        {
-            MaxOutputTokens = _options.AnswerTokens,
-            Temperature = _options.Temperature,
+            FunctionChoiceBehavior = !offerTools ? null : forceTool ? FunctionChoiceBehavior.Required() : FunctionChoiceBehavior.Auto(),
+            ExtensionData = new Dictionary<string, object>
+            {
+                ["max_tokens"] = _options.AnswerTokens,
+                ["temperature"] = _options.Temperature,
+            },
         };
-        if (offerTools)
-        {
-            options.Tools = [.. _tools.Tools.Select(tool => Pinned(tool, forcedTool, intent))];
-            options.ToolMode = forcedTool is null ? ChatToolMode.Auto : ChatToolMode.RequireSpecific(forcedTool);
-        }
-        else
-        {
-            options.ToolMode = ChatToolMode.None;
-        }
-
         if (adapters.Count > 0)
         {
-            options.AdditionalProperties = new AdditionalPropertiesDictionary { ["adapters"] = adapters };
+            // Passed through to the chat client's AdditionalProperties as they are; the llama.cpp client reads them.
+            settings.ExtensionData["adapters"] = adapters;
         }
 
-        return options;
+        return settings;
     }
 
     private static AnswerCompleted Completed(

@@ -3,8 +3,6 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Assistant.Core.Plant;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Logging;
 using Assistant.Core.Safety;
 using Assistant.Core.Answering.Composition;
 using Assistant.Core.Answering.Safety;
@@ -14,21 +12,21 @@ namespace Assistant.Core.Answering.Tools;
 
 /// <summary>
 /// Retrieval-only mode with tools: when the question names a tool ("classify machine CNC-2 now", "best
-/// setpoints for IM-1"), runs it directly with the machine from the plant layout and reports it as a tool call
-/// before the retrieved passages. Also refuses, like the model pipeline, a question that asks to bypass a
-/// safety device.
+/// setpoints for IM-1"), runs it directly with the machine from the plant layout, through the same kernel and
+/// filters as the model's calls (line scope, argument schema, safety screen), and reports it as a tool call before
+/// the retrieved passages. Also refuses, like the model pipeline, a question that asks to bypass a safety device.
 /// </summary>
 public sealed class DirectToolAnswerService : IAnswerService
 {
     private readonly RetrievalOnlyAnswerService _inner;
-    private readonly ToolRunner _tools;
+    private readonly PlantTools _tools;
     private readonly PlantLayout _plant;
     private readonly SafetyProcedures _safety;
 
-    public DirectToolAnswerService(RetrievalOnlyAnswerService inner, IEnumerable<AIFunction> tools, PlantLayout plant, SafetyProcedures safety, ILogger<DirectToolAnswerService> logger)
+    public DirectToolAnswerService(RetrievalOnlyAnswerService inner, PlantTools tools, PlantLayout plant, SafetyProcedures safety)
     {
         _inner = inner;
-        _tools = new ToolRunner(tools, logger);
+        _tools = tools;
         _plant = plant;
         _safety = safety;
     }
@@ -77,10 +75,9 @@ public sealed class DirectToolAnswerService : IAnswerService
             }
             else
             {
-                var started = ToolRunner.Started("direct_" + Guid.NewGuid().ToString("n")[..8], tool.Name, arguments);
+                var started = _tools.Started("direct_" + Guid.NewGuid().ToString("n")[..8], tool.Name, arguments.Select(a => KeyValuePair.Create(a.Key, (object?)a.Value)));
                 yield return new ToolCallStarted(started);
-                var run = await _tools.RunAsync(started, cancellationToken).ConfigureAwait(false);
-                record = run.Record;
+                record = await _tools.RunAsync(_tools.KernelFor(new ToolCallContext(request)), started, cancellationToken).ConfigureAwait(false);
                 yield return new ToolCallCompleted(record);
                 summary = Summarise(record, intent.Machine);
             }

@@ -5,15 +5,16 @@ using Microsoft.Extensions.AI;
 namespace Assistant.Core.Answering.Tools;
 
 /// <summary>
-/// A tool as offered to the model when the question already named some of its arguments ("classify CNC-2
-/// now"): the same tool, with those parameters pinned to the named values in its schema. The runtime turns the
-/// schema into a grammar, so even a small or confused model calls the tool for the machine that was asked about.
+/// A tool as offered to the model in the round that forces it, when the question already named some of its
+/// arguments ("classify CNC-2 now"): the same declaration, with those parameters pinned to the named values in its
+/// schema. The runtime turns the schema into a grammar, so even a small or confused model calls the tool for the
+/// machine that was asked about; <see cref="PinnedArgumentsFilter"/> holds clients without a grammar to the same pin.
 /// </summary>
 public sealed class PinnedArgumentsTool : AIFunctionDeclaration
 {
     private readonly AIFunctionDeclaration _tool;
 
-    public PinnedArgumentsTool(AIFunctionDeclaration tool, IReadOnlyDictionary<string, object?> pinned)
+    public PinnedArgumentsTool(AIFunctionDeclaration tool, IReadOnlyDictionary<string, string> pinned)
     {
         _tool = tool;
         JsonSchema = Pin(tool.JsonSchema, pinned);
@@ -25,7 +26,7 @@ public sealed class PinnedArgumentsTool : AIFunctionDeclaration
 
     public override JsonElement JsonSchema { get; }
 
-    private static JsonElement Pin(JsonElement schema, IReadOnlyDictionary<string, object?> pinned)
+    private static JsonElement Pin(JsonElement schema, IReadOnlyDictionary<string, string> pinned)
     {
         if (JsonNode.Parse(schema.GetRawText()) is not JsonObject root || root["properties"] is not JsonObject properties)
         {
@@ -35,7 +36,7 @@ public sealed class PinnedArgumentsTool : AIFunctionDeclaration
         var required = root["required"] as JsonArray ?? [];
         foreach (var (name, value) in pinned)
         {
-            if (value is null || !properties.ContainsKey(name))
+            if (!properties.ContainsKey(name))
             {
                 continue;
             }
@@ -43,7 +44,7 @@ public sealed class PinnedArgumentsTool : AIFunctionDeclaration
             properties[name] = new JsonObject
             {
                 ["type"] = "string",
-                ["const"] = JsonValue.Create(value.ToString()),
+                ["const"] = JsonValue.Create(value),
                 ["description"] = (properties[name] as JsonObject)?["description"]?.DeepClone(),
             };
             if (!required.Any(r => r?.GetValue<string>() == name))

@@ -12,6 +12,16 @@ namespace Assistant.Core.Answering.Tools;
 /// <param name="Problem">Why the tool cannot run for this machine (no classifier watches it...), or null.</param>
 public sealed record ToolIntent(string ToolName, PlantMachine Machine, string? Problem);
 
+/// <summary>What a tool's parameter refers to in the plant layout, so the checks and the forced calls can fill or read it.</summary>
+public enum PlantParameter
+{
+    None,
+    Machine,
+    Classifier,
+    Process,
+    Line,
+}
+
 /// <summary>
 /// Recognises questions that ask for a tool by name. In retrieval-only mode the tool runs directly; with a model,
 /// the first round forces that tool's call (the grammar makes it well-formed), so an explicit request is never
@@ -58,20 +68,20 @@ public static partial class ToolIntents
     /// Fills the tool's parameters that the plant layout can answer (machine id, classifier, process, line),
     /// by the parameter names of its schema; null and the missing parameter's name when a required one is unknown.
     /// </summary>
-    public static (Dictionary<string, object?>? Arguments, string? Missing) ArgumentsFor(AIFunction tool, PlantMachine machine)
+    public static (Dictionary<string, string>? Arguments, string? Missing) ArgumentsFor(AIFunctionDeclaration tool, PlantMachine machine)
     {
-        var arguments = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var arguments = new Dictionary<string, string>(StringComparer.Ordinal);
         var schema = tool.JsonSchema;
         if (schema.ValueKind == JsonValueKind.Object && schema.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object)
         {
             foreach (var property in properties.EnumerateObject())
             {
-                var value = property.Name.Replace("_", "", StringComparison.Ordinal).ToLowerInvariant() switch
+                var value = ParameterKind(property.Name) switch
                 {
-                    "machine" or "machineid" or "machinename" => machine.Id,
-                    "classifier" or "classifiername" or "classifierid" => machine.Classifier,
-                    "process" or "processname" or "processid" or "processmodel" => machine.Process,
-                    "line" or "lineid" => machine.Line,
+                    PlantParameter.Machine => machine.Id,
+                    PlantParameter.Classifier => machine.Classifier,
+                    PlantParameter.Process => machine.Process,
+                    PlantParameter.Line => machine.Line,
                     _ => null,
                 };
                 if (value is not null)
@@ -94,6 +104,17 @@ public static partial class ToolIntents
 
         return (arguments, null);
     }
+
+    /// <summary>What a tool parameter names in the plant, told by its name ("machine", "machine_id", "process"...).</summary>
+    public static PlantParameter ParameterKind(string parameterName) =>
+        parameterName.Replace("_", "", StringComparison.Ordinal).ToLowerInvariant() switch
+        {
+            "machine" or "machineid" or "machinename" => PlantParameter.Machine,
+            "classifier" or "classifiername" or "classifierid" => PlantParameter.Classifier,
+            "process" or "processname" or "processid" or "processmodel" => PlantParameter.Process,
+            "line" or "lineid" => PlantParameter.Line,
+            _ => PlantParameter.None,
+        };
 
     [GeneratedRegex(@"\b(?:classify|classification|diagnose|fault\s+class(?:ifier)?|run\s+the\s+classifier|condition\s+check|check\s+(?:the\s+)?condition)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Classify();

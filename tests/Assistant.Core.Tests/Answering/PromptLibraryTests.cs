@@ -1,9 +1,7 @@
-using System.Text.Json;
 using Assistant.Core.Answering.Composition;
-using Assistant.Core.Answering.Tools;
 namespace Assistant.Core.Tests.Answering;
 
-public sealed class PromptAndSchemaTests : IDisposable
+public sealed class PromptLibraryTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("prompts-").FullName;
 
@@ -41,33 +39,5 @@ public sealed class PromptAndSchemaTests : IDisposable
 
         Assert.Contains("{{passages}}", library.Get(PromptLibrary.Question));
         Assert.Contains("{{question}}", library.Get(PromptLibrary.Question));
-    }
-
-    [Theory]
-    [InlineData("""{"machine":"CNC-2","window":30}""", null)]
-    [InlineData("""{"machine":"CNC-2","window":0}""", "arguments.window must be at least 1, not 0.")]
-    [InlineData("""{"machine":"CNC-2","window":2.5}""", "arguments.window must be of type integer")]
-    [InlineData("""{"machine":"CNC-9"}""", "arguments.machine must be one of")]
-    [InlineData("""{"machine":"CNC-2","sensors":["spindle_temp",3]}""", "arguments.sensors[1] must be of type string")]
-    public void Tool_arguments_are_checked_against_the_schema(string arguments, string? expected)
-    {
-        using var schema = JsonDocument.Parse("""
-            {"type":"object","additionalProperties":false,"required":["machine"],
-             "properties":{"machine":{"type":"string","enum":["CNC-1","CNC-2"]},
-                           "window":{"type":"integer","minimum":1,"maximum":120},
-                           "sensors":{"type":"array","items":{"type":"string"}}}}
-            """);
-        using var value = JsonDocument.Parse(arguments);
-
-        var errors = ToolArgumentValidator.Validate(schema.RootElement, value.RootElement);
-
-        if (expected is null)
-        {
-            Assert.Empty(errors);
-        }
-        else
-        {
-            Assert.Contains(errors, e => e.StartsWith(expected, StringComparison.Ordinal));
-        }
     }
 }

@@ -2,53 +2,67 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace Assistant.Core.Answering.Tools;
+namespace Assistant.Core.LanguageModel;
 
 /// <summary>
-/// Checks a tool call's arguments against the tool's JSON schema before the tool runs, so a malformed call
-/// gets a message the model (and the person watching the tool card) can act on instead of a crash deep in a
-/// classifier. Covers the schema keywords our tools' schemas use: type, properties, required,
-/// additionalProperties, enum, const, minimum/maximum (and exclusive), minLength/maxLength, pattern,
-/// items, minItems/maxItems, anyOf/oneOf.
+/// Checks a JSON value against a JSON schema: the tools' argument schemas (the answer pipeline refuses a call that
+/// breaks them before the tool runs) and the schemas a grammar is made from (tests check that forced output obeys
+/// them). Covers the keywords those schemas use: type (also lists), properties, required, additionalProperties,
+/// enum, const, minimum/maximum (and exclusive), minLength/maxLength (in code points), pattern, items,
+/// minItems/maxItems, anyOf/oneOf/allOf and local $ref. Each problem names the path and what would be valid, so a
+/// model or a person can correct the call.
 /// </summary>
-public static class ToolArgumentValidator
+public static class JsonSchemaValidator
 {
-    /// <summary>What is wrong with <paramref name="arguments"/>, one message per problem; empty when valid.</summary>
-    public static IReadOnlyList<string> Validate(JsonElement schema, JsonElement arguments)
+    /// <summary>What is wrong with <paramref name="value"/>, one message per problem; empty when valid.</summary>
+    /// <param name="root">How the value is named in the messages, e.g. "arguments" gives "arguments.machine is required."</param>
+    public static IReadOnlyList<string> Validate(JsonElement schema, JsonElement value, string root = "$")
     {
-        var errors = new List<string>();
-        Check(schema, arguments, "arguments", errors);
-        return errors;
+        var problems = new List<string>();
+        Check(schema, value, schema, root, problems);
+        return problems;
     }
 
-    private static void Check(JsonElement schema, JsonElement value, string path, List<string> errors)
+    private static void Check(JsonElement schema, JsonElement value, JsonElement document, string path, List<string> problems)
     {
         if (schema.ValueKind == JsonValueKind.False)
         {
-            errors.Add($"{path} is not allowed.");
+            problems.Add($"{path} is not allowed.");
             return;
         }
 
         if (schema.ValueKind != JsonValueKind.Object)
         {
+            return; // true, or a schema this validator cannot read: nothing to hold the value to
+        }
+
+        if (schema.TryGetProperty("$ref", out var reference) && reference.GetString() is { } pointer)
+        {
+            if (Resolve(document, pointer) is not { } target)
+            {
+                problems.Add($"{path}: the schema refers to {pointer}, which it does not define.");
+                return;
+            }
+
+            Check(target, value, document, path, problems);
             return;
         }
 
         if (schema.TryGetProperty("type", out var type) && !MatchesType(type, value))
         {
-            errors.Add($"{path} must be {DescribeType(type)}, not {DescribeValue(value)}.");
+            problems.Add($"{path} must be {DescribeType(type)}, not {DescribeValue(value)}.");
             return;
         }
 
         if (schema.TryGetProperty("enum", out var allowed) && allowed.ValueKind == JsonValueKind.Array &&
             !allowed.EnumerateArray().Any(a => JsonElement.DeepEquals(a, value)))
         {
-            errors.Add($"{path} must be one of {allowed.GetRawText()}, not {value.GetRawText()}.");
+            problems.Add($"{path} must be one of {allowed.GetRawText()}, not {value.GetRawText()}.");
         }
 
         if (schema.TryGetProperty("const", out var constant) && !JsonElement.DeepEquals(constant, value))
         {
-            errors.Add($"{path} must be {constant.GetRawText()}.");
+            problems.Add($"{path} must be {constant.GetRawText()}, not {value.GetRawText()}.");
         }
 
         foreach (var keyword in new[] { "anyOf", "oneOf" })
@@ -58,34 +72,42 @@ public static class ToolArgumentValidator
                 var matching = options.EnumerateArray().Count(o =>
                 {
                     var sub = new List<string>();
-                    Check(o, value, path, sub);
+                    Check(o, value, document, path, sub);
                     return sub.Count == 0;
                 });
                 if (matching == 0 || (keyword == "oneOf" && matching > 1))
                 {
-                    errors.Add($"{path} does not match the {keyword} alternatives of the schema.");
+                    problems.Add($"{path} matches {matching} of the {keyword} alternatives of the schema; it must match {(keyword == "oneOf" ? "exactly one" : "at least one")}.");
                 }
+            }
+        }
+
+        if (schema.TryGetProperty("allOf", out var all) && all.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var member in all.EnumerateArray())
+            {
+                Check(member, value, document, path, problems);
             }
         }
 
         switch (value.ValueKind)
         {
             case JsonValueKind.Object:
-                CheckObject(schema, value, path, errors);
+                CheckObject(schema, value, document, path, problems);
                 break;
             case JsonValueKind.Array:
-                CheckArray(schema, value, path, errors);
+                CheckArray(schema, value, document, path, problems);
                 break;
             case JsonValueKind.String:
-                CheckString(schema, value.GetString()!, path, errors);
+                CheckString(schema, value.GetString()!, path, problems);
                 break;
             case JsonValueKind.Number:
-                CheckNumber(schema, value.GetDouble(), path, errors);
+                CheckNumber(schema, value.GetDouble(), path, problems);
                 break;
         }
     }
 
-    private static void CheckObject(JsonElement schema, JsonElement value, string path, List<string> errors)
+    private static void CheckObject(JsonElement schema, JsonElement value, JsonElement document, string path, List<string> problems)
     {
         var properties = schema.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object ? p : default;
         if (schema.TryGetProperty("required", out var required) && required.ValueKind == JsonValueKind.Array)
@@ -94,7 +116,7 @@ public static class ToolArgumentValidator
             {
                 if (!value.TryGetProperty(name, out _))
                 {
-                    errors.Add($"{path}.{name} is required.");
+                    problems.Add($"{path}.{name} is required.");
                 }
             }
         }
@@ -104,33 +126,33 @@ public static class ToolArgumentValidator
         {
             if (properties.ValueKind == JsonValueKind.Object && properties.TryGetProperty(property.Name, out var propertySchema))
             {
-                Check(propertySchema, property.Value, $"{path}.{property.Name}", errors);
+                Check(propertySchema, property.Value, document, $"{path}.{property.Name}", problems);
             }
             else if (additional.ValueKind == JsonValueKind.False)
             {
                 var known = properties.ValueKind == JsonValueKind.Object
                     ? string.Join(", ", properties.EnumerateObject().Select(k => k.Name))
                     : "none";
-                errors.Add($"{path}.{property.Name} is not a parameter of this tool (parameters: {known}).");
+                problems.Add($"{path}.{property.Name} is not allowed here (allowed: {known}).");
             }
             else if (additional.ValueKind == JsonValueKind.Object)
             {
-                Check(additional, property.Value, $"{path}.{property.Name}", errors);
+                Check(additional, property.Value, document, $"{path}.{property.Name}", problems);
             }
         }
     }
 
-    private static void CheckArray(JsonElement schema, JsonElement value, string path, List<string> errors)
+    private static void CheckArray(JsonElement schema, JsonElement value, JsonElement document, string path, List<string> problems)
     {
         var count = value.GetArrayLength();
         if (schema.TryGetProperty("minItems", out var min) && min.TryGetInt32(out var minItems) && count < minItems)
         {
-            errors.Add($"{path} needs at least {minItems} items, has {count}.");
+            problems.Add($"{path} needs at least {minItems} items, not {count}.");
         }
 
         if (schema.TryGetProperty("maxItems", out var max) && max.TryGetInt32(out var maxItems) && count > maxItems)
         {
-            errors.Add($"{path} allows at most {maxItems} items, has {count}.");
+            problems.Add($"{path} allows at most {maxItems} items, not {count}.");
         }
 
         if (schema.TryGetProperty("items", out var items) && items.ValueKind is JsonValueKind.Object or JsonValueKind.False)
@@ -138,51 +160,73 @@ public static class ToolArgumentValidator
             var i = 0;
             foreach (var item in value.EnumerateArray())
             {
-                Check(items, item, $"{path}[{i++}]", errors);
+                Check(items, item, document, $"{path}[{i++}]", problems);
             }
         }
     }
 
-    private static void CheckString(JsonElement schema, string value, string path, List<string> errors)
+    private static void CheckString(JsonElement schema, string value, string path, List<string> problems)
     {
-        if (schema.TryGetProperty("minLength", out var min) && min.TryGetInt32(out var minLength) && value.Length < minLength)
+        var length = value.EnumerateRunes().Count(); // JSON Schema counts code points, not UTF-16 units
+        if (schema.TryGetProperty("minLength", out var min) && min.TryGetInt32(out var minLength) && length < minLength)
         {
-            errors.Add($"{path} must be at least {minLength} characters long.");
+            problems.Add($"{path} must be at least {minLength} characters long, not {length}.");
         }
 
-        if (schema.TryGetProperty("maxLength", out var max) && max.TryGetInt32(out var maxLength) && value.Length > maxLength)
+        if (schema.TryGetProperty("maxLength", out var max) && max.TryGetInt32(out var maxLength) && length > maxLength)
         {
-            errors.Add($"{path} must be at most {maxLength} characters long.");
+            problems.Add($"{path} must be at most {maxLength} characters long, not {length}.");
         }
 
         if (schema.TryGetProperty("pattern", out var pattern) && pattern.GetString() is { } regex &&
             !Regex.IsMatch(value, regex, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)))
         {
-            errors.Add($"{path} must match the pattern {regex}.");
+            problems.Add($"{path} must match the pattern {regex}.");
         }
     }
 
-    private static void CheckNumber(JsonElement schema, double value, string path, List<string> errors)
+    private static void CheckNumber(JsonElement schema, double value, string path, List<string> problems)
     {
         if (schema.TryGetProperty("minimum", out var min) && min.TryGetDouble(out var minimum) && value < minimum)
         {
-            errors.Add($"{path} must be at least {Format(minimum)}, not {Format(value)}.");
+            problems.Add($"{path} must be at least {Format(minimum)}, not {Format(value)}.");
         }
 
         if (schema.TryGetProperty("maximum", out var max) && max.TryGetDouble(out var maximum) && value > maximum)
         {
-            errors.Add($"{path} must be at most {Format(maximum)}, not {Format(value)}.");
+            problems.Add($"{path} must be at most {Format(maximum)}, not {Format(value)}.");
         }
 
         if (schema.TryGetProperty("exclusiveMinimum", out var xmin) && xmin.TryGetDouble(out var exclusiveMinimum) && value <= exclusiveMinimum)
         {
-            errors.Add($"{path} must be greater than {Format(exclusiveMinimum)}, not {Format(value)}.");
+            problems.Add($"{path} must be greater than {Format(exclusiveMinimum)}, not {Format(value)}.");
         }
 
         if (schema.TryGetProperty("exclusiveMaximum", out var xmax) && xmax.TryGetDouble(out var exclusiveMaximum) && value >= exclusiveMaximum)
         {
-            errors.Add($"{path} must be less than {Format(exclusiveMaximum)}, not {Format(value)}.");
+            problems.Add($"{path} must be less than {Format(exclusiveMaximum)}, not {Format(value)}.");
         }
+    }
+
+    /// <summary>A local reference such as <c>#/$defs/reading</c>; null when the document has no such part.</summary>
+    private static JsonElement? Resolve(JsonElement document, string pointer)
+    {
+        if (!pointer.StartsWith('#'))
+        {
+            return null;
+        }
+
+        var target = document;
+        foreach (var part in pointer[1..].Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var name = part.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
+            if (target.ValueKind != JsonValueKind.Object || !target.TryGetProperty(name, out target))
+            {
+                return null;
+            }
+        }
+
+        return target;
     }
 
     private static bool MatchesType(JsonElement type, JsonElement value) => type.ValueKind switch
@@ -198,7 +242,8 @@ public static class ToolArgumentValidator
         "array" => value.ValueKind == JsonValueKind.Array,
         "string" => value.ValueKind == JsonValueKind.String,
         "number" => value.ValueKind == JsonValueKind.Number,
-        "integer" => value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var d) && Math.Floor(d) == d,
+        // JSON Schema: 2.0 is an integer as much as 2 is.
+        "integer" => value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var d) && double.IsFinite(d) && Math.Floor(d) == d,
         "boolean" => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
         "null" => value.ValueKind == JsonValueKind.Null,
         _ => true,
