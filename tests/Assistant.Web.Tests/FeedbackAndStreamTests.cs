@@ -90,9 +90,11 @@ public sealed class FeedbackAndStreamTests(PlantAppFactory factory) : IClassFixt
         ApiAssert.NamesField(await ApiAssert.ProblemAsync(bad, HttpStatusCode.BadRequest), "question");
     }
 
+    /// <summary>The events of a server-sent event stream, in order; comment lines (": keep-alive") are not events.</summary>
     internal static List<(string Name, JsonElement Data)> ParseEvents(string text) =>
         text.Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
-            .Select(block => block.Split('\n'))
+            .Select(block => block.Split('\n').Where(l => l.Length > 0 && !l.StartsWith(':')).ToList())
+            .Where(lines => lines.Count > 0)
             .Select(lines => (
                 lines.Single(l => l.StartsWith("event: ", StringComparison.Ordinal))[7..],
                 JsonDocument.Parse(lines.Single(l => l.StartsWith("data: ", StringComparison.Ordinal))[6..]).RootElement))

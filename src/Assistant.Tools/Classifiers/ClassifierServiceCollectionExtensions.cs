@@ -13,7 +13,7 @@ namespace Assistant.Tools.Classifiers;
 
 public static class ClassifierServiceCollectionExtensions
 {
-    /// <summary>Registers the classifier registry and the classify_fault tool from the <c>Classifiers</c> section.</summary>
+    /// <summary>Registers the classifier registry and the classify_fault tool (a function of the plant's kernel plugin) from the <c>Classifiers</c> section.</summary>
     public static IServiceCollection AddFaultClassifiers(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ClassifierOptions>()
@@ -38,7 +38,9 @@ public static class ClassifierServiceCollectionExtensions
         });
         services.TryAddSingleton<FaultClassificationService>();
         services.TryAddSingleton<ClassifyFaultFunction>();
-        services.AddSingleton<AIFunction>(sp => sp.GetRequiredService<ClassifyFaultFunction>());
+        // The answer pipeline makes every registered AIFunction a function of the plant's kernel plugin, behind its
+        // filters (PlantTools). Added once however often this is called, so the plugin never sees two classify_faults.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<AIFunction, ClassifyFaultFunction>(sp => sp.GetRequiredService<ClassifyFaultFunction>()));
         return services;
     }
 

@@ -2,6 +2,7 @@ using Assistant.Core;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,7 +11,7 @@ namespace Assistant.Tools.Processes;
 
 public static class ProcessServiceCollectionExtensions
 {
-    /// <summary>Registers the process models and the optimize_process tool from the <c>Processes</c> section.</summary>
+    /// <summary>Registers the process models and the optimize_process tool (a function of the plant's kernel plugin) from the <c>Processes</c> section.</summary>
     public static IServiceCollection AddProcessOptimizer(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ProcessOptimizerOptions>()
@@ -28,9 +29,10 @@ public static class ProcessServiceCollectionExtensions
             return ProcessModelCatalog.LoadFolder(AssistantPaths.Resolve(root, options.Path), logger);
         });
         services.AddSingleton<ProcessOptimizer>();
-        services.AddSingleton<OptimizeProcessFunction>();
-        // The answer pipeline collects every registered AIFunction as a tool.
-        services.AddSingleton<AIFunction>(sp => sp.GetRequiredService<OptimizeProcessFunction>());
+        services.TryAddSingleton<OptimizeProcessFunction>();
+        // The answer pipeline makes every registered AIFunction a function of the plant's kernel plugin, behind its
+        // filters (PlantTools). Added once however often this is called, so the plugin never sees two optimize_processes.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<AIFunction, OptimizeProcessFunction>(sp => sp.GetRequiredService<OptimizeProcessFunction>()));
         return services;
     }
 }

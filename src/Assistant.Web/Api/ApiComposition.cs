@@ -8,7 +8,7 @@ namespace Assistant.Web.Api;
 
 public static class ApiComposition
 {
-    /// <summary>The REST API's services: keys, scopes and limits, triage, answer recording, the OpenAPI document.</summary>
+    /// <summary>The REST API's services: keys, scopes and limits, triage, answer recording, event streams, the OpenAPI document.</summary>
     public static IServiceCollection AddAssistantApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddApiSecurity(configuration);
@@ -19,6 +19,10 @@ public static class ApiComposition
         services.AddSingleton<TriageService>();
         services.AddSingleton<TriageStore>();
         services.AddSingleton<ApiAnswerRecorder>();
+        services.AddOptions<EventStreamOptions>()
+            .Bind(configuration.GetSection(EventStreamOptions.SectionName))
+            .Validate(o => double.IsFinite(o.KeepAliveSeconds) && o.KeepAliveSeconds > 0, $"{EventStreamOptions.SectionName}:KeepAliveSeconds must be a positive number of seconds.")
+            .ValidateOnStart();
         services.AddOpenApi(options => options.AddDocumentTransformer<ApiKeyDocumentTransformer>());
         return services;
     }

@@ -1,5 +1,8 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
 using Assistant.Core.Answering;
 using Assistant.Core.Knowledge;
+using Microsoft.AspNetCore.Mvc;
 using Assistant.Web.Security;
 using Microsoft.Extensions.Options;
 using Assistant.Core.Security;
@@ -75,12 +78,47 @@ internal static class AskEndpoints
 
         if (body!.Stream == true || string.Equals(context.Request.Query["stream"], "true", StringComparison.OrdinalIgnoreCase))
         {
-            return new AnswerEventStream(answers.StreamAsync(ask!, cancellationToken), answer => recorder.SaveAsync(context, ask!, answer));
+            return new ServerSentEventStream(
+                AnswerEvents(answers.StreamAsync(ask!, cancellationToken), answer => recorder.SaveAsync(context, ask!, answer), cancellationToken),
+                _ => new SseItem<object?>(new ProblemDetails
+                {
+                    Status = StatusCodes.Status500InternalServerError,
+                    Title = "The answer could not be completed.",
+                    Detail = "The assistant failed while answering; the log has the details. Ask again, or without stream=true.",
+                }, "error"));
         }
 
         var answer = await answers.AskAsync(ask!, cancellationToken);
         await recorder.SaveAsync(context, ask!, answer);
         return Results.Ok(answer);
+    }
+
+    /// <summary>
+    /// The ask stream's events: 'delta' {text} as the answer streams, 'tool-call-started' and 'tool-call-completed'
+    /// {call} as tools run, then 'answer' (the answer, once it is stored, so it can be rated at once).
+    /// </summary>
+    private static async IAsyncEnumerable<SseItem<object?>> AnswerEvents(
+        IAsyncEnumerable<AnswerUpdate> updates, Func<Answer, Task> onAnswer, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var update in updates.WithCancellation(cancellationToken))
+        {
+            switch (update)
+            {
+                case AnswerTextDelta delta:
+                    yield return new SseItem<object?>(new { text = delta.Text }, "delta");
+                    break;
+                case ToolCallStarted started:
+                    yield return new SseItem<object?>(new { call = started.Call }, "tool-call-started");
+                    break;
+                case ToolCallCompleted completed:
+                    yield return new SseItem<object?>(new { call = completed.Call }, "tool-call-completed");
+                    break;
+                case AnswerCompleted done:
+                    await onAnswer(done.Answer);
+                    yield return new SseItem<object?>(done.Answer, "answer");
+                    break;
+            }
+        }
     }
 
     private static async Task<IResult> GetSourceAsync(string id, IKnowledgeIndex index, CancellationToken cancellationToken)
