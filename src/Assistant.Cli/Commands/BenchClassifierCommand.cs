@@ -29,7 +29,7 @@ public sealed class BenchClassifierCommand : ICliCommand
         var snapshot = context.Services.GetRequiredService<ReadingsSnapshot>();
         var plant = context.Services.GetRequiredService<Assistant.Core.Plant.PlantLayout>();
         var output = context.Out;
-        output.WriteLine($"ONNX Runtime {Assistant.Onnx.OnnxRuntime.Version} (API {Assistant.Onnx.OnnxRuntime.ApiVersion}), {Environment.ProcessorCount} cores, {iterations} iterations");
+        output.WriteLine($"ONNX Runtime {Assistant.Onnx.OnnxSessionFactory.RuntimeVersion} (CPU), {Environment.ProcessorCount} cores, {iterations} iterations");
         foreach (var problem in service.Registry.Problems)
         {
             output.WriteLine($"refused: {problem.Message}");
