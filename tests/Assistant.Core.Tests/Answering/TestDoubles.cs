@@ -137,3 +137,16 @@ public sealed class InMemoryKnowledgeIndex_TestDouble(IEnumerable<Passage> passa
     public Task<IndexStatus> GetStatusAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult(new IndexStatus(1, _passages.Count, DateTimeOffset.UnixEpoch, false));
 }
+
+/// <summary>A tool with a hand-written strict schema (as the plant's tools have) over a factory-made body.</summary>
+public sealed class SchemaTool(AIFunctionDeclaration declaration, AIFunction body) : AIFunction
+{
+    public override string Name => declaration.Name;
+
+    public override string Description => declaration.Description;
+
+    public override System.Text.Json.JsonElement JsonSchema => declaration.JsonSchema;
+
+    protected override ValueTask<object?> InvokeCoreAsync(AIFunctionArguments arguments, CancellationToken cancellationToken) =>
+        body.InvokeAsync(arguments, cancellationToken);
+}

@@ -169,17 +169,4 @@ public sealed class ToolFilterTests
         Assert.DoesNotContain("must be one of", error);
         Assert.DoesNotContain("must be one of", FedToModel(harness.Chat, 1));
     }
-
-    /// <summary>An AIFunction with a hand-written strict schema over a factory-made body.</summary>
-    private sealed class SchemaTool(AIFunctionDeclaration declaration, AIFunction body) : AIFunction
-    {
-        public override string Name => declaration.Name;
-
-        public override string Description => declaration.Description;
-
-        public override JsonElement JsonSchema => declaration.JsonSchema;
-
-        protected override ValueTask<object?> InvokeCoreAsync(AIFunctionArguments arguments, CancellationToken cancellationToken) =>
-            body.InvokeAsync(arguments, cancellationToken);
-    }
 }

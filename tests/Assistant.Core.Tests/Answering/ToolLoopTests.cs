@@ -151,6 +151,10 @@ public sealed class ToolLoopTests
         Assert.Contains("Invalid arguments for classify_fault", error);
         Assert.Contains(expected, error);
         Assert.Contains("The tool was not run.", error);
+        // The model was shown the tool's own schema, rules and all, under the plugin's name for it.
+        var shown = Assert.IsAssignableFrom<AIFunctionDeclaration>(Assert.Single(harness.Chat.Calls[0].Options!.Tools!));
+        Assert.Equal(PlantTools.ModelName("classify_fault"), shown.Name);
+        Assert.Equal(strict.JsonSchema.GetRawText(), shown.JsonSchema.GetRawText());
         // The model is told the same, so it can correct the call.
         var fed = Assert.Single(harness.Chat.Calls[1].Messages.SelectMany(m => m.Contents).OfType<FunctionResultContent>());
         Assert.Equal(error, Assert.IsType<ToolError>(fed.Result).Error);
@@ -170,18 +174,5 @@ public sealed class ToolLoopTests
         var error = Assert.Single(updates.OfType<ToolCallCompleted>()).Call.Error;
         Assert.Contains("no tool named 'reset_alarm'", error);
         Assert.Contains("classify_fault", error);
-    }
-
-    /// <summary>An AIFunction with a hand-written strict schema over a factory-made body.</summary>
-    private sealed class SchemaTool(AIFunctionDeclaration declaration, AIFunction body) : AIFunction
-    {
-        public override string Name => declaration.Name;
-
-        public override string Description => declaration.Description;
-
-        public override JsonElement JsonSchema => declaration.JsonSchema;
-
-        protected override ValueTask<object?> InvokeCoreAsync(AIFunctionArguments arguments, CancellationToken cancellationToken) =>
-            body.InvokeAsync(arguments, cancellationToken);
     }
 }

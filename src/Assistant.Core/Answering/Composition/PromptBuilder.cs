@@ -55,7 +55,7 @@ public sealed class PromptBuilder
         AskRequest request,
         IReadOnlyList<NumberedPassage> ranked,
         IReadOnlyList<ChatMessage> toolExchange,
-        IReadOnlyList<AIFunction> offeredTools)
+        IReadOnlyList<AIFunctionDeclaration> offeredTools)
     {
         var budget = _host.ContextLength - _options.AnswerTokens;
         if (budget <= 0)
@@ -186,7 +186,7 @@ public sealed class PromptBuilder
                     : new ChatMessage(ChatRole.User, t.Text.Trim()))
                 .ToList();
 
-    private int ToolDefinitionTokens(IReadOnlyList<AIFunction> tools) =>
+    private int ToolDefinitionTokens(IReadOnlyList<AIFunctionDeclaration> tools) =>
         tools.Sum(t => Count(JsonSerializer.Serialize(new { name = t.Name, description = t.Description, parameters = t.JsonSchema })));
 
     private int CountMessage(ChatMessage message) => message.Contents.Sum(c => c switch

@@ -112,7 +112,7 @@ public sealed class ModelAnswerService : IAnswerService
         var toolContext = new ToolCallContext(request, pinned);
         var kernel = _tools.KernelFor(toolContext);
         var options = Settings(offerTools, forced is not null, adapters).ToChatOptions(kernel);
-        var round = new ToolRoundChatClient(chat, _prompts, request, ranked, forced?.Name, pinned, offerTools ? [.. options.Tools?.OfType<AIFunction>() ?? []] : []);
+        var round = new ToolRoundChatClient(chat, _prompts, _tools, request, ranked, forced?.Name, pinned, options.Tools ?? []);
         // Semantic Kernel's function invocation (not M.E.AI's own, which skips the kernel's filters) runs the loop;
         // the kernel travels in the options ToChatOptions made, which is how its filters reach every call.
         var toolLoop = round.AsBuilder().UseKernelFunctionInvocation(_loggers).Build();
@@ -127,7 +127,7 @@ public sealed class ModelAnswerService : IAnswerService
                 switch (content)
                 {
                     case TextContent { Text: { Length: > 0 } delta }:
-                        text.Given = round.Prompt.Passages.Select(p => p.Number).ToHashSet();
+                        text.Given = round.Given;
                         foreach (var checkedText in text.Append(delta))
                         {
                             yield return new AnswerTextDelta(checkedText);
@@ -163,7 +163,7 @@ public sealed class ModelAnswerService : IAnswerService
         }
 
         var prompt = round.Prompt;
-        text.Given = prompt.Passages.Select(p => p.Number).ToHashSet();
+        text.Given = round.Given;
         if (prompt.DroppedPassages.Count > 0)
         {
             notes.Add($"{prompt.DroppedPassages.Count} lower-ranked passage(s) were left out to fit the model's context.");

@@ -80,6 +80,20 @@ public sealed class PlantTools
     /// <summary>The name the model sees for a tool (the plugin's prefix added), e.g. plant_classify_fault.</summary>
     public static string ModelName(string toolName) => $"{PluginName}_{toolName}";
 
+    /// <summary>
+    /// A plugin function as the model is shown it: under the name the model calls it by, with the tool's own
+    /// description and JSON schema as its feature wrote them (the schema a grammar is made from). Semantic Kernel
+    /// rebuilds a function's schema from its parameters, which drops rules such as additionalProperties: false and
+    /// repeats the description in every prompt. Anything not of this plugin is shown as it is.
+    /// </summary>
+    public AITool AsOffered(AITool offered)
+    {
+        var prefix = PluginName + "_";
+        return offered.Name.StartsWith(prefix, StringComparison.Ordinal) && _tools.TryGetValue(offered.Name[prefix.Length..], out var tool)
+            ? AIFunctionFactory.CreateDeclaration(offered.Name, tool.Description, tool.JsonSchema)
+            : offered;
+    }
+
     /// <summary>The record shown while a call runs (arguments, no result yet), under the tool's own name.</summary>
     public ToolCallRecord Started(string callId, string name, IEnumerable<KeyValuePair<string, object?>>? arguments)
     {
