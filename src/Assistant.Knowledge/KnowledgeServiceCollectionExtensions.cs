@@ -1,6 +1,6 @@
 using Assistant.Core;
-using Assistant.Core.Answering;
 using Assistant.Core.Knowledge;
+using Assistant.Core.Safety;
 using Assistant.Knowledge.Indexing;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
@@ -15,8 +15,8 @@ namespace Assistant.Knowledge;
 public static class KnowledgeServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the knowledge index and ingestor from the <c>Knowledge</c> section, the retrieval-only answer service
-    /// (unless an answer service is already registered), and, when <c>Knowledge:IngestOnStartup</c> is true, a
+    /// Registers the knowledge index and ingestor from the <c>Knowledge</c> section and, when
+    /// <c>Knowledge:IngestOnStartup</c> is true, a
     /// background ingestion at start-up. Dense vectors are used when an <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/>
     /// is registered; otherwise search is lexical only.
     /// </summary>
@@ -25,6 +25,7 @@ public static class KnowledgeServiceCollectionExtensions
         var section = configuration.GetSection(KnowledgeOptions.Section);
         services.AddOptions<KnowledgeOptions>().Bind(section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KnowledgeOptions>, KnowledgeOptionsValidator>());
+        services.AddContentScreen();
 
         services.TryAddSingleton(sp =>
         {
@@ -44,7 +45,6 @@ public static class KnowledgeServiceCollectionExtensions
             sp.GetRequiredService<KnowledgeSettings>(),
             sp.GetService<IEmbeddingGenerator<string, Embedding<float>>>()));
         services.TryAddSingleton<IKnowledgeIndex>(sp => sp.GetRequiredService<SqliteKnowledgeIndex>());
-        services.TryAddSingleton<IAnswerService, RetrievalOnlyAnswerService>();
 
         if (section.GetValue(nameof(KnowledgeOptions.IngestOnStartup), defaultValue: true))
         {

@@ -1,12 +1,12 @@
 using System.ComponentModel.DataAnnotations;
 using Assistant.Core;
-using Assistant.Core.Answering;
 using Assistant.Llama.Inference;
 using Assistant.Llama.Native;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Assistant.Core.LanguageModel;
 
 namespace Assistant.Llama;
 

@@ -1,9 +1,9 @@
-using Assistant.Core.Answering;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Assistant.Core.LanguageModel;
 
 namespace Assistant.Llama;
 
@@ -20,7 +20,8 @@ public static class LlamaServiceCollectionExtensions
         var section = configuration.GetSection(LlamaOptions.SectionName);
         services.AddOptions<LlamaOptions>().Bind(section);
         services.TryAddSingleton<LlamaModelHost>();
-        services.TryAddSingleton<ILanguageModelHost>(sp => sp.GetRequiredService<LlamaModelHost>());
+        // Added, not tried: it replaces the model-less host AddAnswering registers, whichever call comes first.
+        services.AddSingleton<ILanguageModelHost>(sp => sp.GetRequiredService<LlamaModelHost>());
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<LlamaModelHost>());
         services.TryAddSingleton<IChatClient>(sp => sp.GetRequiredService<LlamaModelHost>().ChatClient!);
         if (!string.IsNullOrWhiteSpace(section[nameof(LlamaOptions.EmbeddingModelPath)]))

@@ -5,6 +5,9 @@ using Assistant.Core.Knowledge;
 using Assistant.Knowledge;
 using Microsoft.Data.Sqlite;
 using Xunit;
+using Assistant.Core.Security;
+using Assistant.Core.Answering.Retrieval;
+using Assistant.Core.Answering.Composition;
 
 namespace Assistant.Core.Tests;
 
@@ -15,10 +18,13 @@ public sealed class SamplePlantIndex : IAsyncLifetime
 
     public IKnowledgeIndex Index { get; private set; } = null!;
 
+    /// <summary>The SQLite file, for tests that compose the assistant around it.</summary>
+    public string IndexPath => Path.Combine(_folder, "knowledge.db");
+
     public async Task InitializeAsync()
     {
         var contentRoot = AssistantPaths.FindContentRoot();
-        var knowledge = KnowledgeBase.Open(KnowledgeSettings.For(Path.Combine(contentRoot, "knowledge"), Path.Combine(_folder, "knowledge.db")));
+        var knowledge = KnowledgeBase.Open(KnowledgeSettings.For(Path.Combine(contentRoot, "knowledge"), IndexPath));
         var report = await knowledge.Ingestor.IngestAsync();
         Assert.True(report.PassagesWritten > 0, $"no passages were read from {contentRoot}/knowledge");
         Index = knowledge.Index;

@@ -2,6 +2,7 @@ using Assistant.Core;
 using Assistant.Core.Answering;
 using Assistant.Core.Knowledge;
 using Assistant.Knowledge.Evaluation;
+using Assistant.Core.Answering.Composition;
 
 namespace Assistant.Knowledge.Tests;
 

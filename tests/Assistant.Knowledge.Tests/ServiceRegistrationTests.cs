@@ -1,5 +1,5 @@
-using Assistant.Core.Answering;
 using Assistant.Core.Knowledge;
+using Assistant.Knowledge.Indexing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -49,7 +49,7 @@ public sealed class ServiceRegistrationTests : IDisposable
     }
 
     [Fact]
-    public async Task Retrieval_only_answers_are_the_default_and_a_registered_answer_service_wins()
+    public async Task Without_startup_ingestion_nothing_runs_in_the_background_and_the_index_is_one_instance()
     {
         var settings = new Dictionary<string, string?>
         {
@@ -58,17 +58,11 @@ public sealed class ServiceRegistrationTests : IDisposable
             ["Knowledge:IngestOnStartup"] = "false",
         };
 
-        await using (var services = Build(settings))
-        {
-            Assert.IsType<RetrievalOnlyAnswerService>(services.GetRequiredService<IAnswerService>());
-            Assert.Empty(services.GetServices<IHostedService>());
-            Assert.Same(services.GetRequiredService<IKnowledgeIndex>(), services.GetRequiredService<IKnowledgeIndex>());
-        }
+        await using var services = Build(settings);
 
-        await using (var services = Build(settings, s => s.AddSingleton<IAnswerService>(sp => new NamedAnswerService(new RetrievalOnlyAnswerService(sp.GetRequiredService<IKnowledgeIndex>())))))
-        {
-            Assert.IsType<NamedAnswerService>(services.GetRequiredService<IAnswerService>());
-        }
+        Assert.Empty(services.GetServices<IHostedService>());
+        Assert.Same(services.GetRequiredService<IKnowledgeIndex>(), services.GetRequiredService<IKnowledgeIndex>());
+        Assert.Same(services.GetRequiredService<SqliteKnowledgeIndex>(), services.GetRequiredService<IKnowledgeIndex>());
     }
 
     [Fact]
@@ -91,11 +85,6 @@ public sealed class ServiceRegistrationTests : IDisposable
         Assert.Equal(_temp.Combine("data", "knowledge.db"), settings.IndexPath);
         Assert.Equal(_temp.Combine("knowledge", "plant.json"), settings.PlantLayoutPath);
         Assert.Contains("eval/**", settings.Exclude);
-    }
-
-    private sealed class NamedAnswerService(IAnswerService inner) : IAnswerService
-    {
-        public IAsyncEnumerable<AnswerUpdate> StreamAsync(AskRequest request, CancellationToken cancellationToken = default) => inner.StreamAsync(request, cancellationToken);
     }
 
     private sealed class Environment(string root) : IHostEnvironment

@@ -1,9 +1,9 @@
-using Assistant.Core.Answering;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Assistant.Core.LanguageModel;
 
 namespace Assistant.Llama.Tests;
 

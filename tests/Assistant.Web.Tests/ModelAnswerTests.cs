@@ -4,6 +4,7 @@ using Assistant.Core.Answering;
 using Assistant.Llama.TestModels;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Assistant.Core.LanguageModel;
 
 namespace Assistant.Web.Tests;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Assistant.Core.Answering;
 using Assistant.Core.Knowledge;
 using Microsoft.Extensions.DependencyInjection;
+using Assistant.Core.Security;
 
 namespace Assistant.Cli.Commands;
 

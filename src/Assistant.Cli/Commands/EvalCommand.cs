@@ -5,6 +5,7 @@ using Assistant.Core.Knowledge;
 using Assistant.Knowledge;
 using Assistant.Knowledge.Evaluation;
 using Microsoft.Extensions.DependencyInjection;
+using Assistant.Core.LanguageModel;
 
 namespace Assistant.Cli.Commands;
 

@@ -1,22 +1,19 @@
 using System.Text.Json;
+using Assistant.Core.Security;
 
 namespace Assistant.Core.Answering;
 
-/// <summary>Who is asking: technicians get short steps, engineers root-cause reasoning.</summary>
-public enum UserRole
-{
-    Technician,
-    Engineer,
-}
-
 public sealed record ChatTurn(string Role, string Text);
 
+/// <param name="Role">The asker's role, from their account or API key: never picked freely.</param>
+/// <param name="Scope">The lines the asker may see; null sees the whole plant.</param>
 public sealed record AskRequest(
     string Question,
     string? Machine = null,
     int TopK = 5,
     UserRole Role = UserRole.Technician,
-    IReadOnlyList<ChatTurn>? History = null);
+    IReadOnlyList<ChatTurn>? History = null,
+    AccessScope? Scope = null);
 
 /// <summary>A numbered reference in an answer: [Number] maps to a passage the answer was built from.</summary>
 public sealed record Citation(

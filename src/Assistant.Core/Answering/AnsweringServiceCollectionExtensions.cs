@@ -1,34 +1,28 @@
-using Assistant.Core.Knowledge;
+using Assistant.Core.Answering.Composition;
+using Assistant.Core.Answering.Model;
+using Assistant.Core.Answering.Safety;
+using Assistant.Core.Answering.Tools;
+using Assistant.Core.LanguageModel;
 using Assistant.Core.Plant;
+using Assistant.Core.Safety;
+using Assistant.Core.Security;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Assistant.Core.Answering;
 
 public static class AnsweringServiceCollectionExtensions
 {
-    /// <summary>Key of the retrieval-only answerer that <see cref="AddAnswering"/> wraps (registered before it, by AddKnowledge).</summary>
-    public const string RetrievalOnlyKey = AnswerModes.RetrievalOnly;
-
     /// <summary>
-    /// Registers the answer pipeline (model-backed when a chat model is registered, else retrieval-only) from the
-    /// <c>Assistant</c> section. Call it after AddKnowledge: the retrieval-only answerer AddKnowledge registers as
-    /// <see cref="IAnswerService"/> becomes the fallback (still resolvable as its own type), and
-    /// <see cref="IAnswerService"/> becomes <see cref="AnswerService"/>, which picks the model or the fallback per request.
+    /// Registers the answer pipeline from the <c>Assistant</c> section: <see cref="IAnswerService"/> answers with the
+    /// language model while one is loaded and retrieval-only otherwise. The pipeline needs the knowledge index
+    /// (AddKnowledge), and uses the tools (<see cref="Microsoft.Extensions.AI.AIFunction"/>s) and the language
+    /// model host (AddLlama) when they are registered; the order of these calls does not matter.
     /// </summary>
     public static IServiceCollection AddAnswering(this IServiceCollection services, IConfiguration configuration)
     {
-        if (services.Any(d => d.ServiceType == typeof(AnswerService)))
-        {
-            return services;
-        }
-
-        var retrievalOnly = services.LastOrDefault(d => d.ServiceType == typeof(IAnswerService) && !d.IsKeyedService);
-        var lifetime = retrievalOnly?.Lifetime ?? ServiceLifetime.Singleton;
-
         services.AddOptions<AssistantOptions>()
             .Bind(configuration.GetSection(AssistantOptions.SectionName))
             .Validate(o => o.MaxToolRounds is >= 0 and <= 10, "Assistant:MaxToolRounds must be between 0 and 10.")
@@ -51,45 +45,17 @@ public static class AnsweringServiceCollectionExtensions
             .ValidateOnStart();
 
         services.AddPlantLayout(configuration);
+        services.AddContentScreen();
         services.TryAddSingleton(sp => new PromptLibrary(AssistantPaths.Resolve(sp, sp.GetRequiredService<IOptions<AssistantOptions>>().Value.PromptsPath)));
+        services.TryAddSingleton<SafetyProcedures>();
 
-        // The retrieval-only answerer moves under a key; its concrete type stays resolvable for whoever needs it.
-        if (retrievalOnly is null)
-        {
-            // The host still starts (model answers work); a retrieval-only answer says what is missing.
-            services.Add(new ServiceDescriptor(typeof(IAnswerService), RetrievalOnlyKey, (_, _) => throw new InvalidOperationException(
-                "No retrieval-only answerer is registered: AddAnswering wraps the IAnswerService that AddKnowledge registers; call AddKnowledge before AddAnswering."),
-                lifetime));
-        }
-        else if (retrievalOnly.ImplementationType is { } type)
-        {
-            services.Remove(retrievalOnly);
-            services.TryAdd(new ServiceDescriptor(type, type, lifetime));
-            services.Add(new ServiceDescriptor(typeof(IAnswerService), RetrievalOnlyKey, (sp, _) => sp.GetRequiredService(type), lifetime));
-        }
-        else if (retrievalOnly.ImplementationFactory is { } factory)
-        {
-            services.Remove(retrievalOnly);
-            services.Add(new ServiceDescriptor(typeof(IAnswerService), RetrievalOnlyKey, (sp, _) => factory(sp), lifetime));
-        }
-        else
-        {
-            services.Remove(retrievalOnly);
-            services.Add(new ServiceDescriptor(typeof(IAnswerService), RetrievalOnlyKey, retrievalOnly.ImplementationInstance!));
-        }
+        // A host without a model: AddLlama adds the real one, which wins whichever of the two calls comes first.
+        services.TryAddSingleton<ILanguageModelHost, NoLanguageModel>();
 
-        services.Add(new ServiceDescriptor(typeof(SafetyProcedures), sp => new SafetyProcedures(
-            sp.GetRequiredService<IKnowledgeIndex>(),
-            sp.GetRequiredService<PromptLibrary>(),
-            sp.GetRequiredService<PlantLayout>(),
-            sp.GetRequiredService<IOptions<AssistantOptions>>().Value), lifetime));
-        services.Add(new ServiceDescriptor(typeof(DirectToolAnswerService), sp => ActivatorUtilities.CreateInstance<DirectToolAnswerService>(
-            sp, sp.GetRequiredKeyedService<IAnswerService>(RetrievalOnlyKey)), lifetime));
-        // A factory, so a host without a language model (no ILanguageModelHost) still passes ValidateOnBuild.
-        services.Add(new ServiceDescriptor(typeof(ModelAnswerService), sp => ActivatorUtilities.CreateInstance<ModelAnswerService>(sp), lifetime));
-        services.Add(new ServiceDescriptor(typeof(AnswerService), typeof(AnswerService), lifetime));
-        services.Add(new ServiceDescriptor(typeof(IAnswerService), sp => sp.GetRequiredService<AnswerService>(), lifetime));
+        services.TryAddSingleton<RetrievalOnlyAnswerService>();
+        services.TryAddSingleton<DirectToolAnswerService>();
+        services.TryAddSingleton<ModelAnswerService>();
+        services.TryAddSingleton<IAnswerService, AnswerService>();
         return services;
     }
-
 }

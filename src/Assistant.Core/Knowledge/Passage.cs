@@ -40,7 +40,16 @@ public sealed record Passage(
 public sealed record ScoredPassage(Passage Passage, double Score);
 
 /// <summary>Restricts a search. Null members do not filter.</summary>
-public sealed record SearchFilter(DocumentKind? Kind = null, string? Machine = null, string? Line = null);
+/// <param name="Line">Only this line's passages (and plant-wide ones).</param>
+/// <param name="VisibleLines">
+/// The lines the asker may see (their account's or API key's scope): passages of other lines are never returned.
+/// Plant-wide passages (no line) stay visible. Applied inside the index query, not after ranking.
+/// </param>
+public sealed record SearchFilter(
+    DocumentKind? Kind = null,
+    string? Machine = null,
+    string? Line = null,
+    IReadOnlySet<string>? VisibleLines = null);
 
 public sealed record SearchQuery(string Text, int TopK = 5, SearchFilter? Filter = null);
 

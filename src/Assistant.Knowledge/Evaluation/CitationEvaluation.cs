@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Assistant.Core.Answering;
 using Assistant.Core.Knowledge;
+using Assistant.Core.Security;
 
 namespace Assistant.Knowledge.Evaluation;
 

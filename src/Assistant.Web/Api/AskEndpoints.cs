@@ -2,6 +2,7 @@ using Assistant.Core.Answering;
 using Assistant.Core.Knowledge;
 using Assistant.Web.Security;
 using Microsoft.Extensions.Options;
+using Assistant.Core.Security;
 
 namespace Assistant.Web.Api;
 

@@ -1,5 +1,5 @@
-using Assistant.Core.Answering;
 using Assistant.Core.Knowledge;
+using Assistant.Core.LanguageModel;
 
 namespace Assistant.Web.Api;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using Assistant.Core.Answering;
 using Assistant.Web.Storage;
+using Assistant.Core.Security;
 
 namespace Assistant.Web.Chat;
 

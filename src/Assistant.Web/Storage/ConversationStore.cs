@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Assistant.Core.Answering;
 using Microsoft.Data.Sqlite;
+using Assistant.Core.Security;
 
 namespace Assistant.Web.Storage;
 

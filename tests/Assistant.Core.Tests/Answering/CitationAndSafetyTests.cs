@@ -1,5 +1,7 @@
 using Assistant.Core.Answering;
 using Microsoft.Extensions.AI;
+using Assistant.Core.Safety;
+using Assistant.Core.Answering.Citations;
 
 namespace Assistant.Core.Tests.Answering;
 

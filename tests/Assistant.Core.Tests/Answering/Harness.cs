@@ -4,6 +4,9 @@ using Assistant.Core.Plant;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Assistant.Core.Answering.Composition;
+using Assistant.Core.Answering.Model;
+using Assistant.Core.Answering.Safety;
 
 namespace Assistant.Core.Tests.Answering;
 
@@ -88,8 +91,12 @@ public sealed class Harness
 
     public List<AIFunction> Tools { get; } = [];
 
-    public ModelAnswerService Service() => new(
-        Host, Index, Tools, new PromptLibrary(Repo.Prompts), Repo.Plant, Microsoft.Extensions.Options.Options.Create(Options), NullLogger<ModelAnswerService>.Instance);
+    public ModelAnswerService Service()
+    {
+        var options = Microsoft.Extensions.Options.Options.Create(Options);
+        var prompts = new PromptLibrary(Repo.Prompts);
+        return new(Host, Index, Tools, prompts, new SafetyProcedures(Index, prompts, Repo.Plant, options), Repo.Plant, options, NullLogger<ModelAnswerService>.Instance);
+    }
 
     public async Task<List<AnswerUpdate>> StreamAsync(AskRequest request, CancellationToken cancellationToken = default)
     {

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Assistant.Core.Answering;
 using Microsoft.Extensions.AI;
+using Assistant.Core.Answering.Tools;
 
 namespace Assistant.Core.Tests.Answering;
 

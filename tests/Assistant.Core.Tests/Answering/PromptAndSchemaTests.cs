@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Assistant.Core.Answering;
-
+using Assistant.Core.Answering.Composition;
+using Assistant.Core.Answering.Tools;
 namespace Assistant.Core.Tests.Answering;
 
 public sealed class PromptAndSchemaTests : IDisposable

@@ -1,6 +1,8 @@
 using Assistant.Core.Answering;
 using Assistant.Core.Knowledge;
 using Microsoft.Extensions.AI;
+using Assistant.Core.Security;
+using Assistant.Core.Answering.Composition;
 
 namespace Assistant.Core.Tests.Answering;
 

@@ -1,5 +1,6 @@
 using Assistant.Core.Answering;
 using Microsoft.Extensions.AI;
+using Assistant.Core.Security;
 
 namespace Assistant.Core.Tests.Answering;
 

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Assistant.Core.Answering;
 using Assistant.Core.Knowledge;
 using Microsoft.Extensions.AI;
+using Assistant.Core.LanguageModel;
 
 namespace Assistant.Core.Tests.Answering;
 
@@ -130,18 +131,4 @@ public sealed class InMemoryKnowledgeIndex_TestDouble(IEnumerable<Passage> passa
 
     public Task<IndexStatus> GetStatusAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult(new IndexStatus(1, _passages.Count, DateTimeOffset.UnixEpoch, false));
-}
-
-/// <summary>Test double for the retrieval-only answerer (another helper's): answers with its first passage's title.</summary>
-public sealed class RetrievalOnlyAnswerer_TestDouble : IAnswerService
-{
-    public int Calls { get; private set; }
-
-    public async IAsyncEnumerable<AnswerUpdate> StreamAsync(AskRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        Calls++;
-        await Task.Yield();
-        yield return new AnswerTextDelta("Passages for: " + request.Question);
-        yield return new AnswerCompleted(new Answer("r1", request.Question, "Passages for: " + request.Question, [], AnswerModes.RetrievalOnly, [], []));
-    }
 }

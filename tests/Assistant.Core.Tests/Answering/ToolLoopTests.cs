@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Text.Json;
 using Assistant.Core.Answering;
 using Microsoft.Extensions.AI;
+using Assistant.Core.Security;
 
 namespace Assistant.Core.Tests.Answering;
 

@@ -4,8 +4,17 @@ using Assistant.Core.Plant;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Assistant.Core.LanguageModel;
+using Assistant.Core.Security;
+using Assistant.Core.Safety;
+using Assistant.Core.Answering.Retrieval;
+using Assistant.Core.Answering.Composition;
+using Assistant.Core.Answering.Tools;
+using Assistant.Core.Answering.Citations;
+using Assistant.Core.Answering.Safety;
+using Assistant.Core.Answering;
 
-namespace Assistant.Core.Answering;
+namespace Assistant.Core.Answering.Model;
 
 /// <summary>
 /// Answers with the plant's language model: retrieves passages for the question (filtered by machine or line),
@@ -35,6 +44,7 @@ public sealed class ModelAnswerService : IAnswerService
         IKnowledgeIndex index,
         IEnumerable<AIFunction> tools,
         PromptLibrary prompts,
+        SafetyProcedures safety,
         PlantLayout plant,
         IOptions<AssistantOptions> options,
         ILogger<ModelAnswerService> logger)
@@ -46,7 +56,7 @@ public sealed class ModelAnswerService : IAnswerService
         _logger = logger;
         _tools = new ToolRunner(tools, logger);
         _prompts = new PromptBuilder(prompts, host, _options, plant);
-        _safety = new SafetyProcedures(index, prompts, plant, _options);
+        _safety = safety;
     }
 
     public async IAsyncEnumerable<AnswerUpdate> StreamAsync(AskRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -202,14 +212,13 @@ public sealed class ModelAnswerService : IAnswerService
     private async Task<IReadOnlyList<NumberedPassage>> RetrieveAsync(AskRequest request, CancellationToken cancellationToken)
     {
         var topK = Math.Clamp(request.TopK, 1, _options.MaxPassages);
-        var filter = PlantContext.FilterFor(request.Machine, _plant);
+        var filter = PlantContext.FilterFor(request, _plant);
         var found = await EvidenceRetrieval.SearchAsync(_index, request.Question.Trim(), topK, filter, request.Role, cancellationToken).ConfigureAwait(false);
         var passages = found.Select(s => s.Passage).ToList();
 
-        // Technicians' steps need the manual's own lock-out/tag-out and PPE words; the section goes in last,
-        // so it is the first to leave when the context is tight.
-        if (request.Role == UserRole.Technician &&
-            await _safety.FindAsync(request, cancellationToken).ConfigureAwait(false) is { } procedure &&
+        // Hazardous work needs the manual's own lock-out/tag-out and PPE words, for engineers as much as for
+        // technicians; the section goes in last, so it is the first to leave when the context is tight.
+        if (await _safety.FindAsync(request, cancellationToken).ConfigureAwait(false) is { } procedure &&
             passages.All(p => p.Id != procedure.Id))
         {
             passages.Add(procedure);

@@ -5,23 +5,27 @@ using System.Text.Json;
 using Assistant.Core.Plant;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
+using Assistant.Core.Safety;
+using Assistant.Core.Answering.Composition;
+using Assistant.Core.Answering.Safety;
+using Assistant.Core.Answering;
 
-namespace Assistant.Core.Answering;
+namespace Assistant.Core.Answering.Tools;
 
 /// <summary>
 /// Retrieval-only mode with tools: when the question names a tool ("classify machine CNC-2 now", "best
 /// setpoints for IM-1"), runs it directly with the machine from the plant layout and reports it as a tool call
 /// before the retrieved passages. Also refuses, like the model pipeline, a question that asks to bypass a
-/// safety device. Wraps whichever retrieval-only answerer is registered.
+/// safety device.
 /// </summary>
 public sealed class DirectToolAnswerService : IAnswerService
 {
-    private readonly IAnswerService _inner;
+    private readonly RetrievalOnlyAnswerService _inner;
     private readonly ToolRunner _tools;
     private readonly PlantLayout _plant;
     private readonly SafetyProcedures _safety;
 
-    public DirectToolAnswerService(IAnswerService inner, IEnumerable<AIFunction> tools, PlantLayout plant, SafetyProcedures safety, ILogger<DirectToolAnswerService> logger)
+    public DirectToolAnswerService(RetrievalOnlyAnswerService inner, IEnumerable<AIFunction> tools, PlantLayout plant, SafetyProcedures safety, ILogger<DirectToolAnswerService> logger)
     {
         _inner = inner;
         _tools = new ToolRunner(tools, logger);

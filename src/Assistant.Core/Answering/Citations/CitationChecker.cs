@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Assistant.Core.Knowledge;
+using Assistant.Core.Answering;
 
-namespace Assistant.Core.Answering;
+namespace Assistant.Core.Answering.Citations;
 
 /// <summary>What <see cref="CitationChecker.Check"/> found in an answer.</summary>
 /// <param name="Text">The answer with citations of passages the model was not given removed.</param>

@@ -1,6 +1,8 @@
 using System.Text.RegularExpressions;
+using Assistant.Core.LanguageModel;
+using Assistant.Core.Answering;
 
-namespace Assistant.Core.Answering;
+namespace Assistant.Core.Answering.Model;
 
 /// <summary>
 /// Picks the LoRA adapters for a request from configuration: the role's adapters, then those of every question

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace Assistant.Core.Answering;
+namespace Assistant.Core.Answering.Tools;
 
 /// <summary>
 /// Checks a tool call's arguments against the tool's JSON schema before the tool runs, so a malformed call

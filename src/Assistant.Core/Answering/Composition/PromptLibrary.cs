@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.RegularExpressions;
+using Assistant.Core.Security;
 
-namespace Assistant.Core.Answering;
+namespace Assistant.Core.Answering.Composition;
 
 /// <summary>
 /// The prompt files a plant engineer edits (<c>prompts/*.txt</c>). Files are re-read when they change, so a

@@ -1,8 +1,11 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using Assistant.Core.Knowledge;
+using Assistant.Core.Security;
+using Assistant.Core.Answering.Retrieval;
+using Assistant.Core.Answering;
 
-namespace Assistant.Core.Answering;
+namespace Assistant.Core.Answering.Composition;
 
 /// <summary>
 /// Answers without a language model: the best passages for the question, each quoted in short and cited as [n].
@@ -25,7 +28,9 @@ public sealed class RetrievalOnlyAnswerService(IKnowledgeIndex index) : IAnswerS
         }
 
         var topK = Math.Clamp(request.TopK, 1, MaxTopK);
-        var filter = string.IsNullOrWhiteSpace(request.Machine) ? null : new SearchFilter(Machine: request.Machine.Trim());
+        var filter = string.IsNullOrWhiteSpace(request.Machine)
+            ? request.Scope?.Lines is { } visible ? new SearchFilter(VisibleLines: visible) : null
+            : new SearchFilter(Machine: request.Machine.Trim(), VisibleLines: request.Scope?.Lines);
         var hits = await EvidenceRetrieval.SearchAsync(index, request.Question, topK, filter, request.Role, cancellationToken);
         var notes = new List<string>();
         var citations = new List<Citation>();
@@ -33,7 +38,7 @@ public sealed class RetrievalOnlyAnswerService(IKnowledgeIndex index) : IAnswerS
 
         if (hits.Count == 0)
         {
-            var none = filter is null
+            var none = filter?.Machine is null
                 ? "No passage in the plant's documents matches this question. Try the fault code, the machine's name or other words for the symptom."
                 : $"No passage about {filter.Machine} matches this question. Try the fault code or other words, or ask without the machine filter.";
             notes.Add("No matching passages.");

@@ -2,8 +2,9 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Assistant.Core.Plant;
 using Microsoft.Extensions.AI;
+using Assistant.Core.Answering.Retrieval;
 
-namespace Assistant.Core.Answering;
+namespace Assistant.Core.Answering.Tools;
 
 /// <summary>A question that names a tool outright ("classify machine CNC-2 now", "best setpoints for IM-1").</summary>
 /// <param name="ToolName">The tool the question asks for.</param>

@@ -1,6 +1,8 @@
 using System.Text;
+using Assistant.Core.Safety;
+using Assistant.Core.Answering.Citations;
 
-namespace Assistant.Core.Answering;
+namespace Assistant.Core.Answering.Model;
 
 /// <summary>
 /// Lets the model's text through to the tablet a sentence at a time, after each sentence has passed the

@@ -3,8 +3,13 @@ using System.Text.Json;
 using Assistant.Core.Knowledge;
 using Assistant.Core.Plant;
 using Microsoft.Extensions.AI;
+using Assistant.Core.LanguageModel;
+using Assistant.Core.Security;
+using Assistant.Core.Answering.Retrieval;
+using Assistant.Core.Answering.Citations;
+using Assistant.Core.Answering;
 
-namespace Assistant.Core.Answering;
+namespace Assistant.Core.Answering.Composition;
 
 /// <summary>A retrieved passage with the number the model cites it by ([Number]); numbers follow the ranking.</summary>
 public sealed record NumberedPassage(int Number, Passage Passage);

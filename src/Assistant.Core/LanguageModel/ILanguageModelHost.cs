@@ -1,6 +1,6 @@
 using Microsoft.Extensions.AI;
 
-namespace Assistant.Core.Answering;
+namespace Assistant.Core.LanguageModel;
 
 /// <summary>What the operator sees about the language model: which file, which backend, or why it is not there.</summary>
 /// <param name="Available">True when a model is loaded and answering.</param>

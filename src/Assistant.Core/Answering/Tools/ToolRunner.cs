@@ -1,8 +1,9 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
+using Assistant.Core.Answering;
 
-namespace Assistant.Core.Answering;
+namespace Assistant.Core.Answering.Tools;
 
 /// <summary>The outcome of one tool call: the record the UI shows, and what goes back to the model.</summary>
 public sealed record ToolRun(ToolCallRecord Record, FunctionResultContent ForModel)

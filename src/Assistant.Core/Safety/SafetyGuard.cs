@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Assistant.Core.Answering;
+namespace Assistant.Core.Safety;
 
 /// <summary>
 /// A deterministic check, independent of the prompts and the model, for text that asks for or advises

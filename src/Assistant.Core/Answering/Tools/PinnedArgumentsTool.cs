@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 
-namespace Assistant.Core.Answering;
+namespace Assistant.Core.Answering.Tools;
 
 /// <summary>
 /// A tool as offered to the model when the question already named some of its arguments ("classify CNC-2

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
-using Assistant.Core.Answering;
-
-namespace Assistant.Core.Knowledge;
+using Assistant.Core.Security;
+using Assistant.Core.Knowledge;
+namespace Assistant.Core.Answering.Retrieval;
 
 /// <summary>
 /// Chooses the passages an answer is built from, manuals and incident records in the proportion the question

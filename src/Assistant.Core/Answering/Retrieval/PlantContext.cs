@@ -1,23 +1,30 @@
+using Assistant.Core.Answering;
+using Assistant.Core.Security;
 using System.Text.RegularExpressions;
 using Assistant.Core.Knowledge;
 using Assistant.Core.Plant;
 
-namespace Assistant.Core.Answering;
+namespace Assistant.Core.Answering.Retrieval;
 
 /// <summary>What the plant layout says about the machine or line a question is about.</summary>
 public static class PlantContext
 {
-    /// <summary>The retrieval filter for the request's machine or line (a line id filters by line).</summary>
-    public static SearchFilter? FilterFor(string? machineOrLine, PlantLayout plant)
+    /// <summary>The retrieval filter for the request: its machine or line, inside the lines the asker may see.</summary>
+    public static SearchFilter? FilterFor(AskRequest request, PlantLayout plant) => FilterFor(request.Machine, plant, request.Scope);
+
+    /// <summary>The retrieval filter for a machine or line (a line id filters by line), inside the scope's lines.</summary>
+    public static SearchFilter? FilterFor(string? machineOrLine, PlantLayout plant, AccessScope? scope = null)
     {
+        var visible = scope?.Lines;
         if (string.IsNullOrWhiteSpace(machineOrLine))
         {
-            return null;
+            return visible is null ? null : new SearchFilter(VisibleLines: visible);
         }
 
-        return plant.FindLine(machineOrLine) is { } line && plant.FindMachine(machineOrLine) is null
+        var filter = plant.FindLine(machineOrLine) is { } line && plant.FindMachine(machineOrLine) is null
             ? new SearchFilter(Line: line.Id)
             : new SearchFilter(Machine: plant.FindMachine(machineOrLine)?.Id ?? machineOrLine.Trim());
+        return filter with { VisibleLines = visible };
     }
 
     /// <summary>The machine the question names (its id as a whole word), else the request's machine.</summary>

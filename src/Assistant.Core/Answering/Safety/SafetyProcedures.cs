@@ -1,7 +1,12 @@
+using Microsoft.Extensions.Options;
 using Assistant.Core.Knowledge;
 using Assistant.Core.Plant;
+using Assistant.Core.Answering.Retrieval;
+using Assistant.Core.Answering.Composition;
+using Assistant.Core.Answering.Citations;
+using Assistant.Core.Answering;
 
-namespace Assistant.Core.Answering;
+namespace Assistant.Core.Answering.Safety;
 
 /// <summary>
 /// The machine's lock-out/tag-out and PPE section: added to a technician's passages so step warnings can quote
@@ -14,12 +19,12 @@ public sealed class SafetyProcedures
     private readonly PlantLayout _plant;
     private readonly AssistantOptions _options;
 
-    public SafetyProcedures(IKnowledgeIndex index, PromptLibrary prompts, PlantLayout plant, AssistantOptions options)
+    public SafetyProcedures(IKnowledgeIndex index, PromptLibrary prompts, PlantLayout plant, IOptions<AssistantOptions> options)
     {
         _index = index;
         _prompts = prompts;
         _plant = plant;
-        _options = options;
+        _options = options.Value;
     }
 
     /// <summary>
@@ -36,7 +41,7 @@ public sealed class SafetyProcedures
             return null;
         }
 
-        var filter = PlantContext.FilterFor(target, _plant)! with { Kind = DocumentKind.Manual };
+        var filter = PlantContext.FilterFor(target, _plant, request.Scope)! with { Kind = DocumentKind.Manual };
         var found = await _index.SearchAsync(new SearchQuery(_options.SafetyQuery, 1, filter), cancellationToken).ConfigureAwait(false);
         return found.Count > 0 ? found[0].Passage : null;
     }
