@@ -1,8 +1,8 @@
 using System.CommandLine;
 using Assistant.Core.Answering;
 using Assistant.Core.Knowledge;
-using Microsoft.Extensions.DependencyInjection;
 using Assistant.Core.Security;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Assistant.Cli.Commands;
 

@@ -2,10 +2,10 @@ using System.CommandLine;
 using Assistant.Core;
 using Assistant.Core.Answering;
 using Assistant.Core.Knowledge;
+using Assistant.Core.LanguageModel;
 using Assistant.Knowledge;
 using Assistant.Knowledge.Evaluation;
 using Microsoft.Extensions.DependencyInjection;
-using Assistant.Core.LanguageModel;
 
 namespace Assistant.Cli.Commands;
 
