@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fetches one pinned npm package's files into a cache folder, once: `npm pack` and `tar`, so no install
-# script of the package ever runs. The build calls this for the native libraries (llama.cpp, ONNX Runtime)
+# script of the package ever runs. The build calls this for the native libraries of llama.cpp
 # and the UI's Bootstrap. Usage: fetch-npm.sh PACKAGE@VERSION DEST_DIR
 set -euo pipefail
 spec=$1

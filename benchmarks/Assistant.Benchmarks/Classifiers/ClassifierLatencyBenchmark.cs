@@ -29,7 +29,7 @@ public static class ClassifierLatencyBenchmark
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Batch, 1);
         var (iterations, batchSize) = (options.Iterations, options.Batch);
         var (tool, service, snapshot, plant) = (options.Tool, options.Service, options.Snapshot, options.Plant);
-        output.WriteLine($"ONNX Runtime {Assistant.Onnx.OnnxRuntime.Version} (API {Assistant.Onnx.OnnxRuntime.ApiVersion}), {Environment.ProcessorCount} cores, {iterations} iterations");
+        output.WriteLine($"ONNX Runtime {Assistant.Onnx.OnnxSessionFactory.RuntimeVersion} (CPU), {Environment.ProcessorCount} cores, {iterations} iterations");
         foreach (var problem in service.Registry.Problems)
         {
             output.WriteLine($"refused: {problem.Message}");

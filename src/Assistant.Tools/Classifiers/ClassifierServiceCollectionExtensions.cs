@@ -22,12 +22,15 @@ public static class ClassifierServiceCollectionExtensions
             .Validate(o => o.IntraOpThreads >= 0, "Classifiers:IntraOpThreads must be 0 (let ONNX Runtime decide) or more.");
 
         services.AddPlantLayout(configuration);
+        services.AddOnnxRuntime(configuration);
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ClassifierOptions>>().Value;
             return new FaultClassifierRegistry(
                 AssistantPaths.Resolve(sp, options.Path),
-                new OnnxSessionOptions { IntraOpThreads = options.IntraOpThreads },
+                sp.GetRequiredService<OnnxSessionFactory>(),
+                // Tree ensembles answer in microseconds on the CPU: a GPU round trip would only cost.
+                new OnnxSessionSettings { IntraOpThreads = options.IntraOpThreads, MayUseGpu = false },
                 sp.GetService<ILogger<FaultClassifierRegistry>>());
         });
         services.TryAddSingleton(sp =>

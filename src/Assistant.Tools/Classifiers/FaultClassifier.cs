@@ -1,5 +1,6 @@
 using System.Globalization;
 using Assistant.Onnx;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Assistant.Tools.Classifiers;
 
@@ -9,15 +10,20 @@ namespace Assistant.Tools.Classifiers;
 /// </summary>
 public sealed class FaultClassifier : IDisposable
 {
-    private readonly OnnxSession _session;
+    private readonly InferenceSession _session;
     private readonly Dictionary<string, int> _featureIndex;
+    private readonly string[] _inputNames;
+    private readonly string[] _probabilityOutputs;
+    private readonly RunOptions _runOptions = new();
 
-    private FaultClassifier(ClassifierManifest manifest, OnnxSession session, string modelPath)
+    private FaultClassifier(ClassifierManifest manifest, InferenceSession session, string modelPath)
     {
         Manifest = manifest;
         _session = session;
         ModelPath = modelPath;
         _featureIndex = manifest.Features.Select((f, i) => (f.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.OrdinalIgnoreCase);
+        _inputNames = [manifest.Input];
+        _probabilityOutputs = manifest.Targets.Select(t => t.ProbabilitiesOutput).ToArray();
     }
 
     public ClassifierManifest Manifest { get; }
@@ -30,7 +36,7 @@ public sealed class FaultClassifier : IDisposable
     public int MaxContributions { get; init; } = 8;
 
     /// <summary>Opens the model and checks it against the manifest; any mismatch is an <see cref="InvalidDataException"/> naming it.</summary>
-    public static FaultClassifier Open(ClassifierManifest manifest, string manifestPath, OnnxSessionOptions? options = null)
+    public static FaultClassifier Open(ClassifierManifest manifest, string manifestPath, OnnxSessionFactory? sessions = null, OnnxSessionSettings? settings = null)
     {
         var modelPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(manifestPath))!, manifest.Model);
         var problems = CheckManifest(manifest);
@@ -39,7 +45,7 @@ public sealed class FaultClassifier : IDisposable
             throw new InvalidDataException($"{manifestPath}: {string.Join("; ", problems)}.");
         }
 
-        var session = OnnxSession.Load(modelPath, options);
+        var session = (sessions ?? OnnxSessionFactory.Default).Open(modelPath, settings);
         try
         {
             problems = CheckAgainstModel(manifest, session);
@@ -83,62 +89,66 @@ public sealed class FaultClassifier : IDisposable
         return problems;
     }
 
-    private static List<string> CheckAgainstModel(ClassifierManifest manifest, OnnxSession session)
+    private static List<string> CheckAgainstModel(ClassifierManifest manifest, InferenceSession session)
     {
         var problems = new List<string>();
-        var input = session.FindInput(manifest.Input);
-        if (input is null)
+        if (!session.InputMetadata.TryGetValue(manifest.Input, out var input))
         {
-            problems.Add($"the model has no input '{manifest.Input}' (it has {string.Join(", ", session.Inputs)})");
+            problems.Add($"the model has no input '{manifest.Input}' (it has {Describe(session.InputMetadata)})");
         }
-        else if (input.ElementType != OnnxElementType.Float || input.Shape.Count != 2 || (input.Shape[1] >= 0 && input.Shape[1] != manifest.Features.Count))
+        else if (!input.IsTensor || input.ElementType != typeof(float) || input.Dimensions.Length != 2 || (input.Dimensions[1] >= 0 && input.Dimensions[1] != manifest.Features.Count))
         {
-            problems.Add($"the model's input is {input}, but the manifest lists {manifest.Features.Count} features (needs Float[?, {manifest.Features.Count}])");
+            problems.Add($"the model's input is {Describe(manifest.Input, input)}, but the manifest lists {manifest.Features.Count} features (needs Float[?, {manifest.Features.Count}])");
         }
 
-        if (session.Inputs.Count != 1)
+        if (session.InputMetadata.Count != 1)
         {
-            problems.Add($"the model takes {session.Inputs.Count} inputs; a classifier takes one");
+            problems.Add($"the model takes {session.InputMetadata.Count} inputs; a classifier takes one");
         }
 
         foreach (var target in manifest.Targets)
         {
-            var label = session.FindOutput(target.LabelOutput);
-            if (label is null)
+            if (!session.OutputMetadata.ContainsKey(target.LabelOutput))
             {
                 problems.Add($"target '{target.Name}': the model has no output '{target.LabelOutput}'");
             }
 
-            var probabilities = session.FindOutput(target.ProbabilitiesOutput);
-            if (probabilities is null)
+            if (!session.OutputMetadata.TryGetValue(target.ProbabilitiesOutput, out var probabilities))
             {
-                problems.Add($"target '{target.Name}': the model has no output '{target.ProbabilitiesOutput}' (outputs: {string.Join(", ", session.Outputs)})");
+                problems.Add($"target '{target.Name}': the model has no output '{target.ProbabilitiesOutput}' (outputs: {Describe(session.OutputMetadata)})");
             }
-            else if (probabilities.Kind != OnnxValueKind.Tensor || probabilities.ElementType != OnnxElementType.Float || probabilities.Shape.Count != 2)
+            else if (!probabilities.IsTensor || probabilities.ElementType != typeof(float) || probabilities.Dimensions.Length != 2)
             {
-                problems.Add($"target '{target.Name}': output {probabilities} is not a Float[?, classes] tensor (export without ZipMap)");
+                problems.Add($"target '{target.Name}': output {Describe(target.ProbabilitiesOutput, probabilities)} is not a Float[?, classes] tensor (export without ZipMap)");
             }
-            else if (probabilities.Shape[1] >= 0 && probabilities.Shape[1] != target.Classes.Count)
+            else if (probabilities.Dimensions[1] >= 0 && probabilities.Dimensions[1] != target.Classes.Count)
             {
-                problems.Add($"target '{target.Name}': the model gives {probabilities.Shape[1]} class probabilities, the manifest lists {target.Classes.Count} classes");
+                problems.Add($"target '{target.Name}': the model gives {probabilities.Dimensions[1]} class probabilities, the manifest lists {target.Classes.Count} classes");
             }
         }
 
         // Models we export carry their name, version and feature order; check them when present.
-        CheckMetadata(session, "shopfloor.classifier", manifest.Name, "name", problems);
-        CheckMetadata(session, "shopfloor.version", manifest.Version, "version", problems);
-        CheckMetadata(session, "shopfloor.features", string.Join(",", manifest.Features.Select(f => f.Name)), "feature order", problems);
+        var metadata = session.ModelMetadata.CustomMetadataMap;
+        CheckMetadata(metadata, "shopfloor.classifier", manifest.Name, "name", problems);
+        CheckMetadata(metadata, "shopfloor.version", manifest.Version, "version", problems);
+        CheckMetadata(metadata, "shopfloor.features", string.Join(",", manifest.Features.Select(f => f.Name)), "feature order", problems);
         return problems;
     }
 
-    private static void CheckMetadata(OnnxSession session, string key, string expected, string what, List<string> problems)
+    private static void CheckMetadata(IReadOnlyDictionary<string, string> metadata, string key, string expected, string what, List<string> problems)
     {
-        var actual = session.GetMetadata(key);
-        if (actual is not null && actual != expected)
+        if (metadata.TryGetValue(key, out var actual) && actual != expected)
         {
             problems.Add($"the model's {what} is '{actual}', the manifest says '{expected}'");
         }
     }
+
+    private static string Describe(IReadOnlyDictionary<string, NodeMetadata> nodes) => string.Join(", ", nodes.Select(n => Describe(n.Key, n.Value)));
+
+    private static string Describe(string name, NodeMetadata node) =>
+        node.IsTensor
+            ? $"{name}: {node.ElementType.Name}[{string.Join(", ", node.Dimensions.Select(d => d < 0 ? "?" : d.ToString(CultureInfo.InvariantCulture)))}]"
+            : $"{name}: {node.OnnxValueType}";
 
     /// <summary>
     /// Validates one set of readings and returns the model row (in the manifest's units) and what was used.
@@ -253,9 +263,8 @@ public sealed class FaultClassifier : IDisposable
             }
         }
 
-        var outputs = _session.Run(
-            new Dictionary<string, OnnxTensor> { [Manifest.Input] = OnnxTensor.FromFloats(batch, rows.Count * stride, features.Count) },
-            Manifest.Targets.Select(t => t.ProbabilitiesOutput).ToArray());
+        using var input = OrtValue.CreateTensorValueFromMemory(batch, [rows.Count * stride, features.Count]);
+        using var outputs = _session.Run(_runOptions, _inputNames, [input], _probabilityOutputs);
         var results = new IReadOnlyList<TargetResult>[rows.Count];
         for (var r = 0; r < rows.Count; r++)
         {
@@ -263,8 +272,9 @@ public sealed class FaultClassifier : IDisposable
             for (var t = 0; t < Manifest.Targets.Count; t++)
             {
                 var target = Manifest.Targets[t];
-                var probabilities = outputs[target.ProbabilitiesOutput];
-                var p = probabilities.FloatRow(r * stride).ToArray();
+                var probabilities = outputs[t].GetTensorDataAsSpan<float>();
+                var classes = target.Classes.Count;
+                var p = probabilities.Slice(r * stride * classes, classes).ToArray();
                 var top = 0;
                 for (var c = 1; c < p.Length; c++)
                 {
@@ -276,7 +286,7 @@ public sealed class FaultClassifier : IDisposable
                 {
                     for (var f = 0; f < features.Count; f++)
                     {
-                        var delta = p[top] - probabilities.FloatRow(r * stride + 1 + f)[top];
+                        var delta = p[top] - probabilities[(r * stride + 1 + f) * classes + top];
                         contributions.Add(new FeatureContribution(features[f].Name, rows[r][f], features[f].Typical, features[f].Unit, Math.Round(delta, 4)));
                     }
                 }
@@ -313,5 +323,9 @@ public sealed class FaultClassifier : IDisposable
 
     private static string Format(double v) => v.ToString("0.####", CultureInfo.InvariantCulture);
 
-    public void Dispose() => _session.Dispose();
+    public void Dispose()
+    {
+        _session.Dispose();
+        _runOptions.Dispose();
+    }
 }

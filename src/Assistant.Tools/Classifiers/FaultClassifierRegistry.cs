@@ -1,4 +1,5 @@
 using Assistant.Onnx;
+using Microsoft.ML.OnnxRuntime;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -16,7 +17,7 @@ public sealed class FaultClassifierRegistry : IDisposable
 {
     private readonly Dictionary<string, FaultClassifier> _classifiers;
 
-    public FaultClassifierRegistry(string folder, OnnxSessionOptions? sessionOptions = null, ILogger<FaultClassifierRegistry>? logger = null)
+    public FaultClassifierRegistry(string folder, OnnxSessionFactory? sessions = null, OnnxSessionSettings? sessionSettings = null, ILogger<FaultClassifierRegistry>? logger = null)
     {
         logger ??= NullLogger<FaultClassifierRegistry>.Instance;
         Folder = folder;
@@ -38,7 +39,7 @@ public sealed class FaultClassifierRegistry : IDisposable
                         throw new InvalidDataException($"{manifestPath}: another manifest already defines a classifier named '{manifest.Name}'.");
                     }
 
-                    _classifiers[manifest.Name] = FaultClassifier.Open(manifest, manifestPath, sessionOptions);
+                    _classifiers[manifest.Name] = FaultClassifier.Open(manifest, manifestPath, sessions, sessionSettings);
                     logger.LogDebug("Loaded fault classifier {Name} {Version} from {Path}", manifest.Name, manifest.Version, manifestPath);
                 }
                 catch (Exception ex) when (ex is InvalidDataException or OnnxRuntimeException or FileNotFoundException or IOException or UnauthorizedAccessException)

@@ -1,4 +1,5 @@
 using Assistant.Onnx;
+using Microsoft.ML.OnnxRuntime;
 using Assistant.Tools.Classifiers.Training;
 using Xunit;
 
@@ -22,10 +23,13 @@ public sealed class TrainingTests
         Assert.True(trained.ExportCheck.Rows >= 400, $"only {trained.ExportCheck.Rows} held-out rows were checked");
 
         // Independently of the trainer's own check: every held-out row, through the session, label for label.
-        using var session = OnnxSession.FromBytes(trained.Onnx);
+        using var session = OnnxSessionFactory.Default.Open(trained.Onnx);
         var target = trained.Manifest.Targets[0];
         var heldOutRaw = trained.HeldOutRows.Select(i => SubsetRow(data, trained, i)).ToArray();
-        var labels = session.Run(OnnxTensor.FromRows(heldOutRaw))[target.LabelOutput].AsInt64().ToArray();
+        using var input = OrtValue.CreateTensorValueFromMemory(heldOutRaw.SelectMany(r => r).ToArray(), [heldOutRaw.Length, heldOutRaw[0].Length]);
+        using var runOptions = new RunOptions();
+        using var outputs = session.Run(runOptions, [trained.Manifest.Input], [input], [target.LabelOutput]);
+        var labels = outputs[0].GetTensorDataAsSpan<long>().ToArray();
         var expected = heldOutRaw.Select(r => target.Classes[trained.Models[0].Predict(trained.Recipe.Expand(r))].Code).ToArray();
         Assert.Equal(expected, labels);
         Assert.True(trained.Manifest.Targets[0].HeldOut!.Accuracy > 0.95, $"held-out accuracy {trained.Manifest.Targets[0].HeldOut!.Accuracy}");

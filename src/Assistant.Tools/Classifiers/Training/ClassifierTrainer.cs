@@ -1,6 +1,7 @@
 using System.Globalization;
 using Assistant.Onnx;
-using Assistant.Onnx.Writing;
+using Assistant.Tools.Classifiers.Training.OnnxWriting;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Assistant.Tools.Classifiers.Training;
 
@@ -138,7 +139,7 @@ public static class ClassifierTrainer
         }
             .Opset("", 17)
             .Opset(TreeEnsembleClassifierExtensions.MlDomain, 3)
-            .Input(manifest.Input, OnnxElementType.Float, -1, recipe.RawFeatures.Count)
+            .Input(manifest.Input, OnnxDataType.Float, -1, recipe.RawFeatures.Count)
             .Metadata(MetadataName, manifest.Name)
             .Metadata(MetadataVersion, manifest.Version)
             .Metadata(MetadataFeatures, string.Join(",", recipe.RawFeatures));
@@ -146,8 +147,8 @@ public static class ClassifierTrainer
         for (var t = 0; t < manifest.Targets.Count; t++)
         {
             var target = manifest.Targets[t];
-            builder.Output(target.LabelOutput, OnnxElementType.Int64, -1)
-                   .Output(target.ProbabilitiesOutput, OnnxElementType.Float, -1, target.Classes.Count)
+            builder.Output(target.LabelOutput, OnnxDataType.Int64, -1)
+                   .Output(target.ProbabilitiesOutput, OnnxDataType.Float, -1, target.Classes.Count)
                    .TreeEnsembleClassifier(treeInput, target.LabelOutput, target.ProbabilitiesOutput, ToSpec(models[t], target), $"{target.Name}_trees");
         }
 
@@ -180,21 +181,32 @@ public static class ClassifierTrainer
 
     public static ExportCheck CheckExport(byte[] onnx, ClassifierManifest manifest, FeatureRecipe recipe, IReadOnlyList<GradientBoostedTrees> models, IReadOnlyList<float[]> rawRows)
     {
-        using var session = OnnxSession.FromBytes(onnx);
-        var outputs = session.Run(OnnxTensor.FromRows(rawRows));
+        using var session = OnnxSessionFactory.Default.Open(onnx, new OnnxSessionSettings { MayUseGpu = false });
+        var columns = rawRows[0].Length;
+        var batch = new float[rawRows.Count * columns];
+        for (var r = 0; r < rawRows.Count; r++)
+        {
+            rawRows[r].CopyTo(batch, r * columns);
+        }
+
+        using var input = OrtValue.CreateTensorValueFromMemory(batch, [rawRows.Count, columns]);
+        var outputNames = manifest.Targets.SelectMany(t => new[] { t.LabelOutput, t.ProbabilitiesOutput }).ToArray();
+        using var runOptions = new RunOptions();
+        using var outputs = session.Run(runOptions, [manifest.Input], [input], outputNames);
         var mismatches = 0;
         var maxDifference = 0.0;
         for (var t = 0; t < manifest.Targets.Count; t++)
         {
             var target = manifest.Targets[t];
-            var labels = outputs[target.LabelOutput].AsInt64();
-            var probabilities = outputs[target.ProbabilitiesOutput];
+            var labels = outputs[2 * t].GetTensorDataAsSpan<long>();
+            var probabilities = outputs[2 * t + 1].GetTensorDataAsSpan<float>();
+            var classes = target.Classes.Count;
             for (var r = 0; r < rawRows.Count; r++)
             {
                 var expectedProbabilities = models[t].Probabilities(recipe.Expand(rawRows[r]));
                 var expected = target.Classes[GradientBoostedTrees.ArgMax(expectedProbabilities)].Code;
                 mismatches += labels[r] == expected ? 0 : 1;
-                var row = probabilities.FloatRow(r);
+                var row = probabilities.Slice(r * classes, classes);
                 for (var c = 0; c < row.Length; c++)
                 {
                     maxDifference = Math.Max(maxDifference, Math.Abs(row[c] - expectedProbabilities[c]));

@@ -1,5 +1,4 @@
-using Assistant.Onnx;
-using Assistant.Onnx.Writing;
+using Assistant.Tools.Classifiers.Training.OnnxWriting;
 
 namespace Assistant.Tools.Classifiers.Training;
 

@@ -1,4 +1,4 @@
-namespace Assistant.Onnx.Writing;
+namespace Assistant.Tools.Classifiers.Training.OnnxWriting;
 
 /// <summary>One node of one tree. A branch sends a row to <see cref="TrueNodeId"/> when feature &lt;= threshold.</summary>
 public sealed record TreeNodeSpec(int TreeId, int NodeId, int FeatureId, float Threshold, int TrueNodeId, int FalseNodeId, bool IsLeaf)

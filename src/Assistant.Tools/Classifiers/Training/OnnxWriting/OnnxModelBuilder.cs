@@ -1,6 +1,6 @@
 using Google.Protobuf;
 
-namespace Assistant.Onnx.Writing;
+namespace Assistant.Tools.Classifiers.Training.OnnxWriting;
 
 /// <summary>An attribute of a graph node (AttributeProto).</summary>
 public abstract record OnnxAttribute(string Name)
@@ -55,9 +55,9 @@ public sealed class OnnxModelBuilder
     private const int TensorDims = 1, TensorDataType = 2, TensorFloatData = 4, TensorInt64Data = 7, TensorName = 8;
 
     private readonly List<(string Domain, long Version)> _opsets = [];
-    private readonly List<(string Name, OnnxElementType Type, long[] Dims)> _inputs = [];
-    private readonly List<(string Name, OnnxElementType Type, long[] Dims)> _outputs = [];
-    private readonly List<(string Name, OnnxElementType Type, long[] Dims, Array Data)> _initializers = [];
+    private readonly List<(string Name, OnnxDataType Type, long[] Dims)> _inputs = [];
+    private readonly List<(string Name, OnnxDataType Type, long[] Dims)> _outputs = [];
+    private readonly List<(string Name, OnnxDataType Type, long[] Dims, Array Data)> _initializers = [];
     private readonly List<(string OpType, string[] Inputs, string[] Outputs, string Domain, string Name, OnnxAttribute[] Attributes)> _nodes = [];
     private readonly List<(string Key, string Value)> _metadata = [];
 
@@ -85,23 +85,23 @@ public sealed class OnnxModelBuilder
         return this;
     }
 
-    public OnnxModelBuilder Input(string name, OnnxElementType type, params long[] dims)
+    public OnnxModelBuilder Input(string name, OnnxDataType type, params long[] dims)
     {
         _inputs.Add((name, type, dims));
         return this;
     }
 
-    public OnnxModelBuilder Output(string name, OnnxElementType type, params long[] dims)
+    public OnnxModelBuilder Output(string name, OnnxDataType type, params long[] dims)
     {
         _outputs.Add((name, type, dims));
         return this;
     }
 
-    public OnnxModelBuilder Initializer(string name, float[] data, params long[] dims) => AddInitializer(name, OnnxElementType.Float, data, dims);
+    public OnnxModelBuilder Initializer(string name, float[] data, params long[] dims) => AddInitializer(name, OnnxDataType.Float, data, dims);
 
-    public OnnxModelBuilder Initializer(string name, long[] data, params long[] dims) => AddInitializer(name, OnnxElementType.Int64, data, dims);
+    public OnnxModelBuilder Initializer(string name, long[] data, params long[] dims) => AddInitializer(name, OnnxDataType.Int64, data, dims);
 
-    private OnnxModelBuilder AddInitializer(string name, OnnxElementType type, Array data, long[] dims)
+    private OnnxModelBuilder AddInitializer(string name, OnnxDataType type, Array data, long[] dims)
     {
         if (dims.Aggregate(1L, (a, d) => a * d) != data.Length)
         {
@@ -272,7 +272,7 @@ public sealed class OnnxModelBuilder
         }
     }
 
-    private static void WriteTensor(CodedOutputStream o, string name, OnnxElementType type, long[] dims, Array data)
+    private static void WriteTensor(CodedOutputStream o, string name, OnnxDataType type, long[] dims, Array data)
     {
         foreach (var d in dims)
         {
@@ -303,7 +303,7 @@ public sealed class OnnxModelBuilder
     }
 
     // ValueInfoProto { name 1, type 2: TypeProto { tensor_type 1: { elem_type 1, shape 2: { dim 1: { dim_value 1 | dim_param 2 } } } } }
-    private static void WriteValueInfo(CodedOutputStream o, string name, OnnxElementType type, long[] dims)
+    private static void WriteValueInfo(CodedOutputStream o, string name, OnnxDataType type, long[] dims)
     {
         WriteString(o, 1, name);
         WriteMessage(o, 2, t => WriteMessage(t, 1, tensor =>
