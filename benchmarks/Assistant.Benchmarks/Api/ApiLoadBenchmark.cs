@@ -13,7 +13,7 @@ namespace Assistant.Benchmarks.Api;
 /// <param name="Url">a running assistant (needs <paramref name="Key"/>); null: the built web app is started on a free loopback
 /// port with a temporary key, database and index</param>
 /// <param name="Key">an API key with the triage and ask scopes and a high rate limit, for <paramref name="Url"/></param>
-/// <param name="WebApp">the web app to start; null: src/Assistant.Web/bin/{Release,Debug}/net10.0/Assistant.Web.dll, the newer</param>
+/// <param name="WebApp">the web app to start; null: the newest Assistant.Web.dll under src/Assistant.Web/bin</param>
 /// <param name="Clients">concurrent clients, 1 to 512</param>
 /// <param name="Requests">requests per endpoint</param>
 /// <param name="Seconds">bounds each endpoint's run</param>
@@ -209,11 +209,7 @@ public static class ApiLoadBenchmark
     private static (Process Server, string Url) StartServer(ApiLoadOptions options, string key, string dataDirectory, TextWriter output, TextWriter error)
     {
         var web = options.WebApp;
-        var dll = web ?? new[] { "Release", "Debug" }
-            .Select(c => Path.Combine(options.ContentRoot, "src", "Assistant.Web", "bin", c, "net10.0", "Assistant.Web.dll"))
-            .Where(File.Exists)
-            .OrderByDescending(File.GetLastWriteTimeUtc)
-            .FirstOrDefault()
+        var dll = web ?? NewestWebBuild(options.ContentRoot)
             ?? throw new FileNotFoundException("The web app is not built. Run 'dotnet build src/Assistant.Web -c Release', or pass --web or --url.");
         if (!File.Exists(dll))
         {
@@ -257,6 +253,18 @@ public static class ApiLoadBenchmark
         process.BeginErrorReadLine();
         output.WriteLine($"Started {Path.GetFileName(dll)} on {url} (pid {process.Id}).");
         return (process, url);
+    }
+
+    /// <summary>The newest build of the web app (any configuration, with or without a runtime identifier folder).</summary>
+    private static string? NewestWebBuild(string contentRoot)
+    {
+        var bin = Path.Combine(contentRoot, "src", "Assistant.Web", "bin");
+        return Directory.Exists(bin)
+            ? Directory.EnumerateFiles(bin, "Assistant.Web.dll", SearchOption.AllDirectories)
+                .Where(dll => File.Exists(Path.ChangeExtension(dll, ".runtimeconfig.json")))
+                .OrderByDescending(File.GetLastWriteTimeUtc)
+                .FirstOrDefault()
+            : null;
     }
 
     private static async Task WaitReadyAsync(HttpClient http, Process? server, TextWriter output, CancellationToken cancellationToken)

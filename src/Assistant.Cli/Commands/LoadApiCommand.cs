@@ -58,7 +58,7 @@ internal sealed class LoadApiCommand : Command
 
     private readonly Option<FileInfo> _web = new Option<FileInfo>("--web")
     {
-        Description = "the web app to start (default: src/Assistant.Web/bin/{Release,Debug}/net10.0/Assistant.Web.dll, the newer)",
+        Description = "the web app to start (default: the newest build under src/Assistant.Web/bin)",
         HelpName = "PATH/Assistant.Web.dll",
     }.AcceptExistingOnly();
 
