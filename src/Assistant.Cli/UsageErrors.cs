@@ -99,8 +99,10 @@ internal static class UsageErrors
         return own;
     }
 
+    // "--topp" is a mistyped option; "-5" is a number and "-40 °C on HP-1?" a quoted question: option names hold no spaces.
     private static bool LooksLikeOption(string value) =>
-        value.Length > 1 && value[0] == '-' && !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+        value.Length > 1 && value[0] == '-' && !value.Split('=')[0].Any(char.IsWhiteSpace)
+        && !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
 
     private static string CommandPath(CommandResult command)
     {

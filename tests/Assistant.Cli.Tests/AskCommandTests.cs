@@ -34,6 +34,15 @@ public class AskCommandTests(PlantIndex plant) : IClassFixture<PlantIndex>
     }
 
     [Fact]
+    public async Task AQuotedQuestionMayStartWithADash()
+    {
+        var result = await plant.RunAsync("ask", "-40 °C oil on HP-1 at start-up, is that a fault?");
+
+        CliAssert.Success(result);
+        Assert.Matches(@"(?m)^\[1\] ", result.Out);
+    }
+
+    [Fact]
     public async Task AQuestionMayStartWithAnAtSign()
     {
         // No @response-file expansion: the question is asked, not read from a file named "CNC-2".
