@@ -35,5 +35,23 @@ public sealed class TrainClassifierCommandTests : IDisposable
         CliAssert.OneLineFailure(result, _folder.Path);
     }
 
+    [Fact]
+    public async Task AMalformedTrainingCsvIsOneLineNamingTheFile()
+    {
+        var data = Directory.CreateDirectory(Path.Combine(_folder.Path, "data", "ai4i2020")).FullName;
+        var csv = Path.Combine(data, "ai4i2020.csv");
+        File.WriteAllLines(csv,
+        [
+            "UDI,Product ID,Type,Air temperature [K],Process temperature [K],Rotational speed [rpm],Torque [Nm],Tool wear [min],Machine failure,TWF,HDF,PWF,OSF,RNF",
+            "1,L1,L,300.0,310.0,1500,40.0,10,0,0,0,0,0,0",
+            "2,L2,L,warm,310.0,1500,40.0,10,0,0,0,0,0,0",
+        ]);
+
+        var result = await Cli.RunAsync("train-classifier", "milling-failure", "--data", Path.Combine(_folder.Path, "data"), "--dry-run");
+
+        CliAssert.OneLineFailure(result, csv, "malformed");
+        CliAssert.NoStackTrace(result);
+    }
+
     public void Dispose() => _folder.Dispose();
 }

@@ -92,6 +92,19 @@ internal sealed class TrainClassifierCommand : Command
     private static Option<double?> Number(string name, string description) =>
         new(name) { Description = $"{description} (default: the classifier's own)", HelpName = "X", CustomParser = CliOptions.OptionalNumber };
 
+    private static LabelledData Load(ClassifierDefinition definition, string dataRoot)
+    {
+        try
+        {
+            return definition.Load(dataRoot);
+        }
+        catch (Exception ex) when (ex is FormatException or IndexOutOfRangeException)
+        {
+            // The training readers stop at the first bad cell without naming the file: name it here.
+            throw new InvalidDataException($"{Path.Combine(dataRoot, definition.DataSource)}: a row is malformed ({ex.Message}).", ex);
+        }
+    }
+
     private int Run(ParseResult parse, CancellationToken cancellationToken)
     {
         var context = _cli;
@@ -123,7 +136,7 @@ internal sealed class TrainClassifierCommand : Command
                 MaxRows = parse.GetValue(_maxRows),
             };
 
-            var data = definition.Load(dataRoot);
+            var data = Load(definition, dataRoot);
             var trained = ClassifierTrainer.Train(definition, data, request, context.Out.WriteLine, cancellationToken);
             context.Out.WriteLine($"  trained in {trained.Elapsed.TotalSeconds:F1} s, {trained.Models.Sum(m => m.Trees.Count)} trees, {trained.Onnx.Length / 1024.0:F0} KiB ONNX");
             if (!trained.ExportCheck.Passed)
