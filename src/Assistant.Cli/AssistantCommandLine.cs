@@ -13,6 +13,9 @@ public static class AssistantCommandLine
 {
     public const string Name = "assistant";
 
+    /// <summary>The option that asks every verb for more detail, and for stack traces.</summary>
+    public const string VerboseOption = "--verbose";
+
     /// <summary>The root command with every verb, in the order <c>assistant help</c> lists them.</summary>
     public static RootCommand Create(CliContext context)
     {
@@ -59,9 +62,6 @@ public static class AssistantCommandLine
         root.SetAction(listVerbs.Invoke);
         return root;
     }
-
-    /// <summary>The option that asks every verb for more detail, and for stack traces.</summary>
-    public const string VerboseOption = "--verbose";
 
     /// <summary>Parses <paramref name="args"/>, runs the verb and returns the process exit code.</summary>
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CliContext context, CancellationToken cancellationToken = default)
