@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
 using System.Globalization;
 
@@ -17,7 +16,7 @@ internal static class UsageErrors
     /// </summary>
     public static IReadOnlyList<string> Find(ParseResult parse)
     {
-        if (parse.Action is not ParseErrorAction && parse.Action is { ClearsParseErrors: true })
+        if (parse.Action is { ClearsParseErrors: true })
         {
             return []; // --help, --version: the person asked for help, not a run
         }
@@ -39,7 +38,7 @@ internal static class UsageErrors
                 if (LooksLikeOption(token.Value) && (endOfOptions < 0 || position < endOfOptions))
                 {
                     problems.Add(WithSuggestion(
-                        $"'{CommandPath(parse.CommandResult)}' has no option '{token.Value}' (text that starts with '-' goes after '--').",
+                        $"'{CommandPath(parse.CommandResult)}' has no option '{token.Value}' (a word that starts with '-' goes after '--').",
                         parse.CommandResult,
                         token.Value));
                 }
