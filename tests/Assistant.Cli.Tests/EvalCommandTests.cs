@@ -23,6 +23,22 @@ public sealed class EvalCommandTests(PlantIndex plant) : IClassFixture<PlantInde
     }
 
     [Fact]
+    public async Task VerboseListsTheQuestionsThatMissed()
+    {
+        var file = _folder["unanswerable.jsonl"];
+        File.WriteAllText(file, "{\"id\": \"q1\", \"question\": \"What does fault E-217 mean?\", \"expected\": [\"manuals/nowhere.md#Nothing\"]}\n");
+
+        var quiet = await plant.RunAsync("eval", file);
+        var verbose = await plant.RunAsync("eval", file, "--verbose");
+
+        CliAssert.Success(quiet);
+        CliAssert.Success(verbose);
+        Assert.DoesNotContain("missed", quiet.Out);
+        Assert.Contains("q1: \"What does fault E-217 mean?\" recall@5 0.00", verbose.Out);
+        Assert.Contains("  missed manuals/nowhere.md#Nothing", verbose.Out);
+    }
+
+    [Fact]
     public async Task AnswersAddCitationFiguresForTheFirstQuestionsOnly()
     {
         var result = await plant.RunAsync("eval", EvalSet, "--answers", "--limit", "2");
