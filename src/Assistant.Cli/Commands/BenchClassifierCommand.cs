@@ -1,111 +1,51 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Text.Json;
+using System.CommandLine;
+using Assistant.Benchmarks.Classifiers;
+using Assistant.Core.Plant;
 using Assistant.Tools.Classifiers;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Assistant.Cli.Commands;
 
-/// <summary>Per-call latency of classify_fault through the whole tool path, one row and batches of 1,024.</summary>
-public sealed class BenchClassifierCommand : ICliCommand
+/// <summary><c>assistant bench-classifier</c>: runs <see cref="ClassifierLatencyBenchmark"/>.</summary>
+internal sealed class BenchClassifierCommand : Command
 {
-    public string Name => "bench-classifier";
-
-    public string Summary => "Measure classify_fault latency: one row through the AIFunction (JSON in, JSON out) and 1,024-row batches.";
-
-    public string Usage =>
-        "[--iterations N] [--batch N]\n" +
-        "  --iterations  timed calls per figure (default 2000 for one row, a tenth of that for batches)\n" +
-        "  --batch       rows per batch call (default 1024)";
-
-    public async Task<int> RunAsync(CliContext context, IReadOnlyList<string> args, CancellationToken cancellationToken)
+    private readonly CliContext _cli;
+    private readonly Option<int> _iterations = new Option<int>("--iterations")
     {
-        var line = new CommandLine(args);
-        var iterations = line.GetInt("iterations", 2000);
-        var batchSize = line.GetInt("batch", 1024);
-        var tool = context.Services.GetRequiredService<ClassifyFaultFunction>();
-        var service = context.Services.GetRequiredService<FaultClassificationService>();
-        var snapshot = context.Services.GetRequiredService<ReadingsSnapshot>();
-        var plant = context.Services.GetRequiredService<Assistant.Core.Plant.PlantLayout>();
-        var output = context.Out;
-        output.WriteLine($"ONNX Runtime {Assistant.Onnx.OnnxSessionFactory.RuntimeVersion} (CPU), {Environment.ProcessorCount} cores, {iterations} iterations");
-        foreach (var problem in service.Registry.Problems)
-        {
-            output.WriteLine($"refused: {problem.Message}");
-        }
+        Description = "timed calls per figure for one row; batches get a tenth of that",
+        HelpName = "N",
+        DefaultValueFactory = _ => 2000,
+        CustomParser = CliOptions.WholeNumber,
+    }.Require(n => n >= 1, "at least 1");
 
-        output.WriteLine($"{"path",-58} {"mean",10} {"p50",10} {"p95",10} {"p99",10}");
-        foreach (var classifier in service.Registry.Classifiers.OrderBy(c => c.Name, StringComparer.Ordinal))
-        {
-            var machine = plant.Machines.FirstOrDefault(m => m.Classifier == classifier.Name && snapshot.Latest(m.Id) is not null);
-            if (machine is null)
-            {
-                output.WriteLine($"{classifier.Name}: no machine with readings in the snapshot; skipped.");
-                continue;
-            }
+    private readonly Option<int> _batch = new Option<int>("--batch")
+    {
+        Description = "rows per batch call",
+        HelpName = "N",
+        DefaultValueFactory = _ => 1024,
+        CustomParser = CliOptions.WholeNumber,
+    }.Require(n => n >= 1, "at least 1");
 
-            var machineArgs = new AIFunctionArguments { ["machine"] = JsonSerializer.SerializeToElement(machine.Id) };
-            await Measure($"{classifier.Name}: tool, machine id ({machine.Id}), JSON out", iterations, async () =>
-            {
-                var result = await tool.InvokeAsync(machineArgs, cancellationToken);
-                _ = JsonSerializer.Serialize(result, tool.JsonSerializerOptions);
-            });
+    public BenchClassifierCommand(CliContext cli)
+        : base("bench-classifier", "Measure classify_fault latency: one row through the AIFunction (JSON in, JSON out) and 1,024-row batches.")
+    {
+        _cli = cli;
+        Options.Add(_iterations);
+        Options.Add(_batch);
+        SetAction(RunAsync);
+    }
 
-            var readings = snapshot.Latest(machine.Id)!.Readings;
-            var explicitArgs = new AIFunctionArguments
-            {
-                ["classifier"] = JsonSerializer.SerializeToElement(classifier.Name),
-                ["readings"] = JsonSerializer.SerializeToElement(readings.Select(r => new { name = r.Name, value = r.Value, unit = r.Unit })),
-            };
-            await Measure($"{classifier.Name}: tool, {readings.Count} explicit readings, JSON out", iterations, async () =>
-            {
-                var result = await tool.InvokeAsync(explicitArgs, cancellationToken);
-                _ = JsonSerializer.Serialize(result, tool.JsonSerializerOptions);
-            });
-
-            var random = new Random(1);
-            var rows = Enumerable.Range(0, batchSize)
-                .Select(_ => (IReadOnlyList<ReadingInput>)readings.Select(r => classifier.Manifest.Features.First(f => f.Name == r.Name).Categories is null
-                    ? r with { Value = r.Value * (1 + (random.NextDouble() - 0.5) * 0.002) }
-                    : r).ToArray())
-                .ToArray();
-            var batchIterations = Math.Max(5, iterations / 10);
-            await Measure($"{classifier.Name}: batch of {batchSize}, with contributions", batchIterations, () =>
-            {
-                _ = service.ClassifyBatch(classifier.Name, rows, explain: true);
-                return Task.CompletedTask;
-            }, batchSize);
-            await Measure($"{classifier.Name}: batch of {batchSize}, no contributions", batchIterations, () =>
-            {
-                _ = service.ClassifyBatch(classifier.Name, rows, explain: false);
-                return Task.CompletedTask;
-            }, batchSize);
-        }
-
+    private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var services = _cli.Services;
+        var options = new ClassifierLatencyOptions(
+            services.GetRequiredService<ClassifyFaultFunction>(),
+            services.GetRequiredService<FaultClassificationService>(),
+            services.GetRequiredService<ReadingsSnapshot>(),
+            services.GetRequiredService<PlantLayout>(),
+            parse.GetValue(_iterations),
+            parse.GetValue(_batch));
+        await ClassifierLatencyBenchmark.RunAsync(options, _cli.Out, cancellationToken);
         return 0;
-
-        async Task Measure(string label, int count, Func<Task> call, int rowsPerCall = 1)
-        {
-            for (var i = 0; i < Math.Max(10, count / 20); i++)
-            {
-                await call();
-            }
-
-            var times = new double[count];
-            for (var i = 0; i < count; i++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var start = Stopwatch.GetTimestamp();
-                await call();
-                times[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
-            }
-
-            Array.Sort(times);
-            string F(double us) => us >= 10_000 ? $"{(us / 1000).ToString("F1", CultureInfo.InvariantCulture)} ms" : $"{us.ToString("F0", CultureInfo.InvariantCulture)} us";
-            var mean = times.Average();
-            output.WriteLine($"{label,-58} {F(mean),10} {F(times[count / 2]),10} {F(times[(int)(count * 0.95)]),10} {F(times[(int)(count * 0.99)]),10}" +
-                (rowsPerCall > 1 ? $"   ({(mean / rowsPerCall).ToString("F1", CultureInfo.InvariantCulture)} us/row)" : ""));
-        }
     }
 }

@@ -1,73 +1,42 @@
-using System.Diagnostics;
-using System.Globalization;
+using System.CommandLine;
+using Assistant.Benchmarks.Processes;
 using Assistant.Tools.Processes;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Assistant.Cli.Commands;
 
-/// <summary><c>assistant bench-optimizer</c>: solve time and model evaluations for every process model and objective.</summary>
-public sealed class BenchOptimizerCommand : ICliCommand
+/// <summary><c>assistant bench-optimizer</c>: runs <see cref="OptimizerBenchmark"/>.</summary>
+internal sealed class BenchOptimizerCommand : Command
 {
-    public string Name => "bench-optimizer";
-
-    public string Summary => "Benchmark the process optimizer: solve time and objective evaluations per process model.";
-
-    public string Usage => """
-        [--repeat N] [--seed N]
-          --repeat   solves per process and objective (default 5); the first is reported apart as the cold run
-        """;
-
-    public async Task<int> RunAsync(CliContext context, IReadOnlyList<string> args, CancellationToken cancellationToken)
+    private readonly CliContext _cli;
+    private readonly Option<int> _repeat = new Option<int>("--repeat")
     {
-        var line = new CommandLine(args);
-        var repeat = Math.Max(1, line.GetInt("repeat", 5));
-        var seed = line.GetInt("seed", 42);
-        var optimizer = context.Services.GetRequiredService<ProcessOptimizer>();
-        var o = context.Out;
-        var inv = CultureInfo.InvariantCulture;
+        Description = "solves per process and objective; the first is reported apart as the cold run",
+        HelpName = "N",
+        DefaultValueFactory = _ => 5,
+        CustomParser = CliOptions.WholeNumber,
+    }.Require(n => n >= 1, "at least 1");
 
-        o.WriteLine($"{"process",-30} {"objective",-12} {"eval µs",8} {"evals",7} {"starts",6} {"cold ms",8} {"median ms",9} {"min ms",7} {"objective at optimum",22}");
-        foreach (var model in optimizer.Catalog.Models)
-        {
-            var evalMicroseconds = TimeOneEvaluation(model);
-            foreach (var objective in model.Definition.Objectives)
-            {
-                var times = new List<double>();
-                ProcessOptimizationResult? result = null;
-                for (var i = 0; i < repeat; i++)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var clock = Stopwatch.StartNew();
-                    result = await optimizer.OptimizeAsync(new ProcessOptimizationRequest(model.Name, objective.Name, Seed: seed), cancellationToken);
-                    times.Add(clock.Elapsed.TotalMilliseconds);
-                }
+    private readonly Option<int> _seed = new("--seed")
+    {
+        Description = "the solver's random seed",
+        DefaultValueFactory = _ => 42,
+        CustomParser = CliOptions.WholeNumber,
+    };
 
-                var warm = times.Count > 1 ? times.Skip(1).Order().ToList() : times;
-                o.WriteLine(string.Create(inv,
-                    $"{model.Name,-30} {objective.Name,-12} {evalMicroseconds,8:0.0} {result!.Solver.Evaluations,7} {result.Solver.Starts,6} {times[0],8:0.0} {warm[warm.Count / 2],9:0.0} {warm[0],7:0.0} {$"{result.Objective.AtOptimum:0.###} {result.Objective.Unit}",22}"));
-            }
-        }
-
-        o.WriteLine(string.Create(inv, $"{repeat} solves each, seed {seed}, {Environment.ProcessorCount} logical CPUs; eval µs = one model evaluation at today's setpoints."));
-        return 0;
+    public BenchOptimizerCommand(CliContext cli)
+        : base("bench-optimizer", "Benchmark the process optimizer: solve time and objective evaluations per process model.")
+    {
+        _cli = cli;
+        Options.Add(_repeat);
+        Options.Add(_seed);
+        SetAction(RunAsync);
     }
 
-    private static double TimeOneEvaluation(ProcessModel model)
+    private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
-        var setpoints = model.Definition.Variables.Select(v => v.Current).ToArray();
-        var kpis = new double[model.Definition.Kpis.Count];
-        for (var i = 0; i < 50; i++)
-        {
-            model.Evaluate(setpoints, kpis);
-        }
-
-        const int count = 2000;
-        var clock = Stopwatch.StartNew();
-        for (var i = 0; i < count; i++)
-        {
-            model.Evaluate(setpoints, kpis);
-        }
-
-        return clock.Elapsed.TotalMicroseconds / count;
+        var optimizer = _cli.Services.GetRequiredService<ProcessOptimizer>();
+        await OptimizerBenchmark.RunAsync(optimizer, parse.GetValue(_repeat), parse.GetValue(_seed), _cli.Out, cancellationToken);
+        return 0;
     }
 }

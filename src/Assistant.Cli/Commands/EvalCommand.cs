@@ -1,10 +1,11 @@
+using System.CommandLine;
 using Assistant.Core;
 using Assistant.Core.Answering;
 using Assistant.Core.Knowledge;
+using Assistant.Core.LanguageModel;
 using Assistant.Knowledge;
 using Assistant.Knowledge.Evaluation;
 using Microsoft.Extensions.DependencyInjection;
-using Assistant.Core.LanguageModel;
 
 namespace Assistant.Cli.Commands;
 
@@ -12,55 +13,85 @@ namespace Assistant.Cli.Commands;
 /// <c>assistant eval</c>: recall@5 and MRR of retrieval on an eval set and, with <c>--answers</c>, citation precision
 /// and recall of the answers the configured pipeline (model or retrieval-only) gives.
 /// </summary>
-public sealed class EvalCommand : ICliCommand
+internal sealed class EvalCommand : Command
 {
-    public string Name => "eval";
-
-    public string Summary => "Measure retrieval on an eval set (JSONL): recall@5 and MRR; --answers adds citation precision/recall.";
-
-    public string Usage => """
-        FILE|FOLDER... [--root DIR] [--index FILE] [--verbose] [--no-filter] [--answers [--limit N]]
-          FILE         JSONL, one {"id","question","expected":["path#heading-or-id",...],"machine"?} per line;
-                       a FOLDER means each *.jsonl in it, reported one by one and then pooled
-          --root DIR   documents the expected paths are relative to. Default: the configured knowledge folder, or,
-                       when FILE is named after a public data set (linuxcnc-docs.jsonl), that data set's folder
-                       under shared/data (or $SHOPFLOOR_SHARED_DATA)
-          --verbose    list each question that misses an expected item, with what came first
-          --no-filter  ignore the questions' machine field
-          --answers    also ask each question (with its role and machine, 5 passages) of the configured answer
-                       pipeline (the model when Llama:ModelPath is set, else retrieval-only) and score the answer's
-                       citations against the expected items: precision over answers that cite something, recall over
-                       all, how many cite nothing, time per answer. Only for sets over the configured knowledge folder.
-          --limit N    with --answers, ask only the first N questions of each set (a model answers slowly)
-        The index over the folder is brought up to date first.
-        """;
-
-    public async Task<int> RunAsync(CliContext context, IReadOnlyList<string> args, CancellationToken cancellationToken)
+    private readonly CliContext _cli;
+    private readonly Argument<string[]> _files = new("FILE|FOLDER")
     {
-        var line = new CommandLine(args, ["verbose", "no-filter", "answers"]);
-        if (line.Positional.Count == 0)
-        {
-            throw new UsageException("Give an eval file or a folder of them.");
-        }
+        Description = """
+            JSONL, one {"id","question","expected":["path#heading-or-id",...],"machine"?} per line; a FOLDER means
+            each *.jsonl in it, reported one by one and then pooled
+            """,
+        Arity = ArgumentArity.OneOrMore,
+    };
 
-        var limit = line.Has("limit") ? line.GetInt("limit", 0) : (int?)null;
-        if (limit is < 1)
-        {
-            throw new UsageException("--limit takes a number of questions of at least 1.");
-        }
+    private readonly Option<DirectoryInfo> _root = KnowledgeCommandSupport.RootOption("""
+        documents the expected paths are relative to. Default: the configured knowledge folder, or, when FILE is
+        named after a public data set (linuxcnc-docs.jsonl), that data set's folder under shared/data (or $SHOPFLOOR_SHARED_DATA)
+        """);
 
-        if (limit is not null && !line.Has("answers"))
-        {
-            throw new UsageException("--limit only limits the questions asked with --answers.");
-        }
+    private readonly Option<string?> _index = KnowledgeCommandSupport.IndexOption();
 
-        var files = line.Positional.SelectMany(ExpandFiles).ToList();
+    private readonly Option<bool> _noFilter = new("--no-filter") { Description = "ignore the questions' machine field" };
+
+    private readonly Option<bool> _answers = new("--answers")
+    {
+        Description = """
+            also ask each question (with its role and machine, 5 passages) of the configured answer pipeline (the model
+            when Llama:ModelPath is set, else retrieval-only) and score the answer's citations against the expected
+            items: precision over answers that cite something, recall over all, how many cite nothing, time per answer.
+            Only for sets over the configured knowledge folder
+            """,
+    };
+
+    private readonly Option<int?> _limit = new Option<int?>("--limit")
+    {
+        Description = "with --answers, ask only the first N questions of each set (a model answers slowly)",
+        HelpName = "N",
+        CustomParser = CliOptions.OptionalWholeNumber,
+    }.Require(n => n >= 1, "a number of questions of at least 1");
+
+    public EvalCommand(CliContext cli)
+        : base("eval", """
+            Measure retrieval on an eval set (JSONL): recall@5 and MRR; --answers adds citation precision/recall.
+            The index over the folder is brought up to date first. With --verbose, each question that misses an
+            expected item is listed with what came first.
+            """)
+    {
+        _cli = cli;
+        Arguments.Add(_files);
+        Options.Add(_root);
+        Options.Add(_index);
+        Options.Add(_noFilter);
+        Options.Add(_answers);
+        Options.Add(_limit);
+        Validators.Add(result =>
+        {
+            if (result.GetResult(_limit) is { Implicit: false } && !result.GetValue(_answers))
+            {
+                result.AddError("--limit only limits the questions asked with --answers.");
+            }
+        });
+        SetAction(RunAsync);
+    }
+
+    private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var run = new EvalRun(
+            parse.GetValue(_root)?.FullName,
+            parse.GetValue(_index),
+            Filter: !parse.GetValue(_noFilter),
+            Answers: parse.GetValue(_answers),
+            Verbose: parse.GetValue<bool>(AssistantCommandLine.VerboseOption),
+            parse.GetValue(_limit));
+        var context = _cli;
+        var files = parse.GetRequiredValue(_files).SelectMany(ExpandFiles).ToList();
         var all = new List<QuestionResult>();
         var answered = new List<AnswerResult>();
         var setsAnswered = 0;
         foreach (var file in files)
         {
-            var (retrieval, answers) = await EvaluateAsync(context, line, limit, file, cancellationToken);
+            var (retrieval, answers) = await EvaluateAsync(context, run, file, cancellationToken);
             all.AddRange(retrieval);
             if (answers is not null)
             {
@@ -83,6 +114,8 @@ public sealed class EvalCommand : ICliCommand
         return 0;
     }
 
+    private sealed record EvalRun(string? Root, string? Index, bool Filter, bool Answers, bool Verbose, int? Limit);
+
     private static IEnumerable<string> ExpandFiles(string path)
     {
         var full = Path.GetFullPath(path);
@@ -95,10 +128,10 @@ public sealed class EvalCommand : ICliCommand
     }
 
     private static async Task<(IReadOnlyList<QuestionResult> Retrieval, IReadOnlyList<AnswerResult>? Answers)> EvaluateAsync(
-        CliContext context, CommandLine line, int? limit, string file, CancellationToken cancellationToken)
+        CliContext context, EvalRun run, string file, CancellationToken cancellationToken)
     {
-        var root = line.Get("root") ?? PublicDataSetFor(file, context.ContentRoot);
-        var knowledge = KnowledgeCommandSupport.Open(context, root, line.Get("index"));
+        var root = run.Root ?? PublicDataSetFor(file, context.ContentRoot);
+        var knowledge = KnowledgeCommandSupport.Open(context, root, run.Index);
         var report = await knowledge.Ingestor.IngestAsync(cancellationToken);
         if (report.FilesRead + report.FilesRemoved > 0)
         {
@@ -107,14 +140,14 @@ public sealed class EvalCommand : ICliCommand
         }
 
         var questions = RetrievalEvaluation.Load(file);
-        var summary = await RetrievalEvaluation.RunAsync(knowledge.Index, questions, !line.Has("no-filter"), cancellationToken);
+        var summary = await RetrievalEvaluation.RunAsync(knowledge.Index, questions, run.Filter, cancellationToken);
         context.Out.WriteLine();
         context.Out.WriteLine($"eval {Path.GetFileName(file)} over {knowledge.Settings.RootPath}");
         context.Out.WriteLine($"questions: {summary.Questions}");
         context.Out.WriteLine($"recall@5:  {summary.RecallAt5:0.000}");
         context.Out.WriteLine($"MRR@10:    {summary.Mrr:0.000}");
 
-        if (line.Has("verbose"))
+        if (run.Verbose)
         {
             foreach (var result in summary.Results.Where(r => r.MissedAt5.Count > 0))
             {
@@ -132,7 +165,7 @@ public sealed class EvalCommand : ICliCommand
             }
         }
 
-        if (!line.Has("answers"))
+        if (!run.Answers)
         {
             return (summary.Results, null);
         }
@@ -146,7 +179,7 @@ public sealed class EvalCommand : ICliCommand
             return (summary.Results, null);
         }
 
-        var asked = limit is { } n ? questions.Take(n).ToList() : questions;
+        var asked = run.Limit is { } n ? questions.Take(n).ToList() : questions;
         var answers = context.Services.GetRequiredService<IAnswerService>();
         // Loads the model now, so its start-up is not counted in the first answer's time.
         var model = context.Services.GetService<ILanguageModelHost>()?.State;
@@ -156,7 +189,7 @@ public sealed class EvalCommand : ICliCommand
             answers,
             index,
             asked,
-            !line.Has("no-filter"),
+            run.Filter,
             r => context.Error.Write($"\ranswered {++done}/{asked.Count} ({r.Question.Id}: {r.Mode}, {r.Elapsed.TotalSeconds:0.0} s)      "),
             cancellationToken);
         context.Error.WriteLine();
@@ -166,7 +199,7 @@ public sealed class EvalCommand : ICliCommand
             : $"answers to all {asked.Count} questions, model: {ModelLine(model)}");
         PrintCitations(context.Out, citations);
 
-        if (line.Has("verbose"))
+        if (run.Verbose)
         {
             foreach (var result in citations.Results.Where(r => r.Score.Missed.Count > 0 || r.Score.Unexpected.Count > 0))
             {

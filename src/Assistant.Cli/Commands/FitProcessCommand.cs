@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using Assistant.Tools.Processes;
 using Assistant.Tools.Processes.ResponseSurfaces;
@@ -6,23 +7,34 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Assistant.Cli.Commands;
 
 /// <summary><c>assistant fit-process</c>: the response surfaces' coefficients and fit statistics; <c>--write</c> stores them.</summary>
-public sealed class FitProcessCommand : ICliCommand
+internal sealed class FitProcessCommand : Command
 {
-    public string Name => "fit-process";
-
-    public string Summary => "Show (and with --write store) the fit of the data-driven process models to their runs.";
-
-    public string Usage => """
-        [PROCESS] [--write]
-          PROCESS   one data-driven model; default all of them
-          --write   write NAME.fit.json next to each model file (commit it with the runs it was fitted to)
-        """;
-
-    public Task<int> RunAsync(CliContext context, IReadOnlyList<string> args, CancellationToken cancellationToken)
+    private readonly CliContext _cli;
+    private readonly Argument<string?> _process = new("process")
     {
-        var line = new CommandLine(args, ["write"]);
+        Description = "one data-driven model; default all of them",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
+
+    private readonly Option<bool> _write = new("--write")
+    {
+        Description = "write NAME.fit.json next to each model file (commit it with the runs it was fitted to)",
+    };
+
+    public FitProcessCommand(CliContext cli)
+        : base("fit-process", "Show (and with --write store) the fit of the data-driven process models to their runs.")
+    {
+        _cli = cli;
+        Arguments.Add(_process);
+        Options.Add(_write);
+        SetAction(Run);
+    }
+
+    private int Run(ParseResult parse)
+    {
+        var context = _cli;
         var catalog = context.Services.GetRequiredService<ProcessModelCatalog>();
-        var models = line.Positional.Count > 0 ? [catalog.Get(line.Positional[0])] : catalog.Models;
+        var models = parse.GetValue(_process) is { } process ? [catalog.Get(process)] : catalog.Models;
         var o = context.Out;
         var inv = CultureInfo.InvariantCulture;
         var any = false;
@@ -41,7 +53,7 @@ public sealed class FitProcessCommand : ICliCommand
                 }
             }
 
-            if (line.Has("write"))
+            if (parse.GetValue(_write))
             {
                 var path = FitReport.PathFor(model.SourcePath);
                 report.Write(path);
@@ -54,6 +66,6 @@ public sealed class FitProcessCommand : ICliCommand
             o.WriteLine("No data-driven (response-surface) process models loaded.");
         }
 
-        return Task.FromResult(0);
+        return 0;
     }
 }

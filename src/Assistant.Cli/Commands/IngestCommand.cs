@@ -1,28 +1,34 @@
+using System.CommandLine;
+
 namespace Assistant.Cli.Commands;
 
 /// <summary><c>assistant ingest</c>: brings the index up to date with the knowledge folder.</summary>
-public sealed class IngestCommand : ICliCommand
+internal sealed class IngestCommand : Command
 {
-    public string Name => "ingest";
+    private readonly CliContext _cli;
+    private readonly Option<DirectoryInfo> _root = KnowledgeCommandSupport.RootOption("documents folder (default: Knowledge:Root, the sample plant's knowledge/)");
+    private readonly Option<string?> _index = KnowledgeCommandSupport.IndexOption();
 
-    public string Summary => "Read the plant's manuals and incident logs into the search index (incremental).";
-
-    public string Usage => """
-        [--root DIR] [--index FILE]
-          --root DIR    documents folder (default: Knowledge:Root, the sample plant's knowledge/)
-          --index FILE  index file (default: Knowledge:IndexPath, or data/knowledge-<folder>.db with --root)
-        Unchanged files are not read again; deleted files leave the index; a malformed file is skipped with its reason.
-        """;
-
-    public async Task<int> RunAsync(CliContext context, IReadOnlyList<string> args, CancellationToken cancellationToken)
+    public IngestCommand(CliContext cli)
+        : base("ingest", """
+            Read the plant's manuals and incident logs into the search index (incremental).
+            Unchanged files are not read again; deleted files leave the index; a malformed file is skipped with its reason.
+            """)
     {
-        var line = new CommandLine(args);
-        var knowledge = KnowledgeCommandSupport.Open(context, line.Get("root"), line.Get("index"));
-        context.Out.WriteLine($"Ingesting {knowledge.Settings.RootPath} into {knowledge.Settings.IndexPath}");
+        _cli = cli;
+        Options.Add(_root);
+        Options.Add(_index);
+        SetAction(RunAsync);
+    }
+
+    private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var knowledge = KnowledgeCommandSupport.Open(_cli, parse.GetValue(_root), parse.GetValue(_index));
+        _cli.Out.WriteLine($"Ingesting {knowledge.Settings.RootPath} into {knowledge.Settings.IndexPath}");
         var report = await knowledge.Ingestor.IngestAsync(cancellationToken);
-        KnowledgeCommandSupport.Print(context.Out, report);
+        KnowledgeCommandSupport.Print(_cli.Out, report);
         var status = await knowledge.Index.GetStatusAsync(cancellationToken);
-        context.Out.WriteLine($"Index: {status.Documents} documents, {status.Passages} passages{(status.VectorsAvailable ? ", with vectors" : "")}.");
+        _cli.Out.WriteLine($"Index: {status.Documents} documents, {status.Passages} passages{(status.VectorsAvailable ? ", with vectors" : "")}.");
         return 0;
     }
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Assistant.Core;
 using Assistant.Core.Knowledge;
 using Assistant.Knowledge;
@@ -10,7 +11,18 @@ namespace Assistant.Cli.Commands;
 /// <summary>What the knowledge verbs share: opening the configured index or one over another folder, printing a report.</summary>
 internal static class KnowledgeCommandSupport
 {
+    public static Option<DirectoryInfo> RootOption(string description) =>
+        new Option<DirectoryInfo>("--root") { Description = description, HelpName = "DIR" }.AcceptExistingOnly();
+
+    public static Option<string?> IndexOption() => new("--index")
+    {
+        Description = "index file (default: Knowledge:IndexPath, or data/knowledge-<folder>.db with --root)",
+        HelpName = "FILE",
+    };
+
     /// <summary>The configured knowledge base, or one over <c>--root</c> (and <c>--index</c>) when given.</summary>
+    public static KnowledgeBase Open(CliContext context, DirectoryInfo? root, string? index) => Open(context, root?.FullName, index);
+
     public static KnowledgeBase Open(CliContext context, string? root, string? index)
     {
         var configured = context.Services.GetRequiredService<KnowledgeSettings>();

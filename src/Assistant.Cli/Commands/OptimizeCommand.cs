@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Assistant.Tools.Processes;
@@ -6,41 +7,75 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Assistant.Cli.Commands;
 
 /// <summary><c>assistant optimize</c>: the process optimizer from the shell, printed as the UI's table.</summary>
-public sealed class OptimizeCommand : ICliCommand
+internal sealed class OptimizeCommand : Command
 {
-    public string Name => "optimize";
-
-    public string Summary => "Find the best setpoints of a process model inside its safe limits.";
-
-    public string Usage => """
-        PROCESS [--objective NAME] [--fix VAR=VALUE,...] [--bounds VAR=MIN:MAX,...] [--limit KPI<=MAX,KPI>=MIN,...]
-                [--within-data] [--seed N] [--time-limit SECONDS] [--json]
-          PROCESS       a model in models/processes (run without it to list them)
-          --bounds      tighter limits; leave a side empty to keep the safe limit (e.g. temperature=:95)
-          --limit       extra KPI limits for this run (e.g. cycle_time<=30)
-          --within-data keep a data-driven model's optimum inside its logged runs
-          --json        print the result as the tool returns it
-        """;
-
-    public async Task<int> RunAsync(CliContext context, IReadOnlyList<string> args, CancellationToken cancellationToken)
+    private readonly CliContext _cli;
+    private readonly Argument<string?> _process = new("process")
     {
-        var line = new CommandLine(args, ["json", "within-data"]);
+        Description = "a model in models/processes (run without it to list them)",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
+
+    private readonly Option<string?> _objective = new("--objective") { Description = "the objective to optimise (default: the model's first)", HelpName = "NAME" };
+
+    private readonly Option<string?> _fix = new("--fix") { Description = "hold setpoints at these values (e.g. temperature=85)", HelpName = "VAR=VALUE,..." };
+
+    private readonly Option<string?> _bounds = new("--bounds")
+    {
+        Description = "tighter limits; leave a side empty to keep the safe limit (e.g. temperature=:95)",
+        HelpName = "VAR=MIN:MAX,...",
+    };
+
+    private readonly Option<string?> _limit = new("--limit") { Description = "extra KPI limits for this run (e.g. cycle_time<=30)", HelpName = "KPI<=MAX,KPI>=MIN,..." };
+
+    private readonly Option<bool> _withinData = new("--within-data") { Description = "keep a data-driven model's optimum inside its logged runs" };
+
+    private readonly Option<int?> _seed = new("--seed") { Description = "the solver's random seed (default: Processes:Seed)", HelpName = "N", CustomParser = CliOptions.OptionalWholeNumber };
+
+    private readonly Option<double?> _timeLimit = new("--time-limit")
+    {
+        Description = "stop the solver after this long (default: Processes:TimeLimitSeconds)",
+        HelpName = "SECONDS",
+        CustomParser = CliOptions.OptionalNumber,
+    };
+
+    private readonly Option<bool> _json = new("--json") { Description = "print the result as the tool returns it" };
+
+    public OptimizeCommand(CliContext cli)
+        : base("optimize", "Find the best setpoints of a process model inside its safe limits.")
+    {
+        _cli = cli;
+        Arguments.Add(_process);
+        Options.Add(_objective);
+        Options.Add(_fix);
+        Options.Add(_bounds);
+        Options.Add(_limit);
+        Options.Add(_withinData);
+        Options.Add(_seed);
+        Options.Add(_timeLimit);
+        Options.Add(_json);
+        SetAction(RunAsync);
+    }
+
+    private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var context = _cli;
         var optimizer = context.Services.GetRequiredService<ProcessOptimizer>();
-        if (line.Positional.Count == 0)
+        if (parse.GetValue(_process) is not { } process)
         {
             ProcessesCommand.PrintCatalog(optimizer.Catalog, context.Out);
             return 0;
         }
 
         var request = new ProcessOptimizationRequest(
-            line.Positional[0],
-            line.Get("objective"),
-            ParseFixed(line.Get("fix")),
-            ParseBounds(line.Get("bounds")),
-            ParseLimits(line.Get("limit")),
-            line.Has("within-data"),
-            line.Has("seed") ? line.GetInt("seed", 0) : null,
-            line.Has("time-limit") ? TimeSpan.FromSeconds(line.GetDouble("time-limit", 10)) : null);
+            process,
+            parse.GetValue(_objective),
+            ParseFixed(parse.GetValue(_fix)),
+            ParseBounds(parse.GetValue(_bounds)),
+            ParseLimits(parse.GetValue(_limit)),
+            parse.GetValue(_withinData),
+            parse.GetValue(_seed),
+            parse.GetValue(_timeLimit) is { } seconds ? TimeSpan.FromSeconds(seconds) : null);
 
         ProcessOptimizationResult result;
         try
@@ -53,7 +88,7 @@ public sealed class OptimizeCommand : ICliCommand
             return 1;
         }
 
-        if (line.Has("json"))
+        if (parse.GetValue(_json))
         {
             context.Out.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions(OptimizeProcessFunction.ResultJson) { WriteIndented = true }));
             return 0;

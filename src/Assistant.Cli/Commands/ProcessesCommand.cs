@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using Assistant.Tools.Processes;
 using Microsoft.Extensions.DependencyInjection;
@@ -5,19 +6,17 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Assistant.Cli.Commands;
 
 /// <summary><c>assistant processes</c>: the loaded process models, their setpoints, limits and fit statistics.</summary>
-public sealed class ProcessesCommand : ICliCommand
+internal sealed class ProcessesCommand : Command
 {
-    public string Name => "processes";
-
-    public string Summary => "List the process models: setpoints, safe limits, objectives, fit statistics.";
-
-    public string Usage => "(no options)";
-
-    public Task<int> RunAsync(CliContext context, IReadOnlyList<string> args, CancellationToken cancellationToken)
+    public ProcessesCommand(CliContext cli)
+        : base("processes", "List the process models: setpoints, safe limits, objectives, fit statistics.")
     {
-        var catalog = context.Services.GetRequiredService<ProcessModelCatalog>();
-        PrintCatalog(catalog, context.Out);
-        return Task.FromResult(catalog.Problems.Count > 0 ? 1 : 0);
+        SetAction(_ =>
+        {
+            var catalog = cli.Services.GetRequiredService<ProcessModelCatalog>();
+            PrintCatalog(catalog, cli.Out);
+            return catalog.Problems.Count > 0 ? 1 : 0;
+        });
     }
 
     public static void PrintCatalog(ProcessModelCatalog catalog, TextWriter o)
